@@ -1,0 +1,21 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "runbook",
+    products: [
+        .executable(name: "runbook", targets: ["runbook"]),
+        .library(name: "RunbookKit", targets: ["RunbookKit"]),
+    ],
+    targets: [
+        .target(name: "RunbookKit"),
+        .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),
+        // Test support: a stand-in for the Ollama server, which cannot be installed here.
+        .executableTarget(name: "ollama-standin", path: "Tests/OllamaStandIn"),
+        .testTarget(name: "RunbookKitTests", dependencies: ["RunbookKit"]),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["RunbookKit", "runbook", "ollama-standin"]
+        ),
+    ]
+)

@@ -1,0 +1,96 @@
+import Foundation
+
+/// `runbook apply`: converge under the state directory lock, snapshotting every change.
+struct ApplyCommand {
+    let session: Session
+
+    func run() throws -> ExitCode {
+        let prepared = try session.prepare()
+        let console = session.console
+        let lock = try StateLock(stateDirectory: session.state.path, command: "runbook apply")
+        defer { lock.release() }
+        if let stale = lock.staleHolder {
+            console.error("note: the lock was left by \(stale), which is gone; it did not finish cleanly")
+        }
+        for notice in session.unfinishedNotices() { console.error("note: \(notice)") }
+        for manifest in try session.state.snapshots.unfinished() { try session.state.snapshots.markInterrupted(manifest) }
+        let renderer = ApplyEventRenderer(style: console.style)
+        let planRenderer = PlanTextRenderer(style: console.style)
+        var options = Applier.Options()
+        options.stepMode = session.options.stepMode
+        options.chapters = Set(session.options.chapters)
+        options.only = Set(session.options.only)
+        try checkSelection(options, prepared)
+        let json = session.options.json
+        let applier = Applier(
+            prepared: prepared, host: session.host, state: session.state, options: options, redactor: console.redactor,
+            report: { event in if !json { console.line(renderer.render(event)) } },
+            decide: { plan in
+                console.line("\n" + console.style.bold("Step \(plan.step.id)") + (plan.step.heading.map { ": \($0)" } ?? ""))
+                console.out(planRenderer.render(plan))
+                while true {
+                    switch console.ask("Apply this step? [y]es, [n]o, [a]ll remaining, [q]uit: ")?.lowercased()
+                        .trimmingCharacters(in: .whitespaces) {
+                    case "y", "yes": return .apply
+                    case "n", "no": return .skip
+                    case "a", "all": return .applyAll
+                    case "q", "quit", nil: return .quit
+                    default: continue
+                    }
+                }
+            })
+        let outcome = try applier.apply()
+        if json {
+            try printJSON(outcome)
+        } else {
+            printSummary(outcome)
+        }
+        return outcome.failure == nil ? .success : .failure
+    }
+
+    private func checkSelection(_ options: Applier.Options, _ prepared: PreparedRunbook) throws {
+        let chapters = prepared.chapters.flatMap { [$0.chapter.name, $0.chapter.name + ".md", $0.chapter.title] }
+        for name in options.chapters where !chapters.contains(name) {
+            throw Diagnostic("no chapter named '\(name)'", origin: "--chapter \(name)",
+                             hint: "chapters are \(prepared.chapters.map(\.chapter.name).joined(separator: ", "))")
+        }
+        let ids = Set(prepared.chapters.flatMap { $0.steps.map(\.info.id) })
+        for id in options.only where !ids.contains(id) {
+            throw Diagnostic("no active step with id '\(id)'", origin: "--only \(id)", hint: "`runbook plan` lists the step ids")
+        }
+    }
+
+    private func printSummary(_ outcome: Applier.Outcome) {
+        let console = session.console
+        guard let failure = outcome.failure else {
+            let snapshot = outcome.snapshotID.map { "; snapshot \($0) recorded (`runbook rollback` restores the state from before it)" }
+                ?? "; no snapshot needed"
+            console.line("\n" + console.style.bold(outcome.changedSteps == 0 ? "Apply complete: no changes" : "Apply complete: \(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed") + snapshot + (outcome.quit ? " (stopped at your request)" : "") + ".")
+            return
+        }
+        console.error("\n" + failure.description)
+        if let restoreError = outcome.restoreError {
+            console.error("error: restoring failed too: \(restoreError)\n`runbook rollback \(outcome.snapshotID ?? 0)` retries it.")
+        } else if outcome.restored.isEmpty {
+            console.error("Nothing had been changed.")
+        } else {
+            console.error("Restored \(outcome.restored.count) path\(outcome.restored.count == 1 ? "" : "s") to their state before this apply:")
+            for path in outcome.restored { console.error("  \(path)") }
+        }
+    }
+
+    private func printJSON(_ outcome: Applier.Outcome) throws {
+        struct Summary: Encodable {
+            var ok: Bool
+            var changedSteps: Int
+            var snapshot: Int?
+            var failure: String?
+            var restored: [String]
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let summary = Summary(ok: outcome.failure == nil, changedSteps: outcome.changedSteps, snapshot: outcome.snapshotID,
+                              failure: outcome.failure?.description, restored: outcome.restored)
+        session.console.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
+    }
+}

@@ -1,0 +1,15 @@
+/// `runbook check`: parse and validate, never touching the target.
+struct CheckCommand {
+    let session: Session
+
+    func run() throws -> ExitCode {
+        let prepared = try session.prepare()
+        let steps = prepared.chapters.reduce(0) { $0 + $1.steps.count + $1.inactive.count }
+        if session.options.json {
+            session.console.line("{\n  \"errors\" : [],\n  \"steps\" : \(steps)\n}")
+        } else {
+            session.console.line("\(session.options.runbook): \(prepared.chapters.count) chapters, \(steps) steps, \(prepared.variables.declarations.count) variables; no problems found.")
+        }
+        return .success
+    }
+}

@@ -1,0 +1,90 @@
+/// `runbook --help`: enough to use the tool without the README.
+enum HelpText {
+    static let general = """
+    runbook: literate executable runbooks. A runbook is a folder of Markdown chapters; code blocks
+    marked as steps become idempotent tasks that plan, apply and roll back.
+
+    USAGE
+      runbook <command> [options]
+
+    COMMANDS
+      check                 Parse and validate the runbook; never touches the target.
+      plan                  Show what apply would change, with diffs (read-only).
+      apply                 Converge the target, recording a snapshot of every change.
+      rollback [SNAPSHOT]   Restore the state from before the last apply, or before SNAPSHOT.
+      snapshots [show ID]   List snapshots, or show what one recorded (secrets masked).
+
+    OPTIONS (all commands)
+      --runbook DIR         The runbook folder (default: ./Runbook)
+      --root DIR            Treat DIR as /: files land under it; packages, commands,
+                            handlers and checks are skipped. Safe without root.
+      --state-dir DIR       Snapshots, lock and generated secrets (default /var/lib/runbook,
+                            or ROOT/var/lib/runbook with --root)
+      --var NAME=VALUE      Set a variable (repeatable; wins over --vars-file)
+      --vars-file FILE      NAME=VALUE lines, # comments
+      --json                Machine-readable output
+      --no-color            No colour (also when NO_COLOR is set or output is not a terminal)
+      -h, --help            This help; `runbook help COMMAND` for one command
+      --version             Print the version
+
+    EXIT CODES
+      0  success (plan: nothing to change)     2  plan: changes pending
+      1  error, failed step, drift or problems  64 wrong command line
+      75 another runbook holds the lock
+
+    EXAMPLES
+      runbook check
+      runbook plan --root /tmp/sandbox              # every file the runbook writes, no root needed
+      runbook apply --root /tmp/sandbox && runbook rollback --root /tmp/sandbox
+      sudo runbook plan --var domain=inference.example.com
+      sudo runbook apply --step                     # follow the article step by step
+
+    The format is documented in docs/FORMAT.md.
+    """
+
+    static let commands: [String: String] = [
+        "check": """
+        runbook check [options]
+
+        Parses every chapter and validates it: unknown kinds or attributes, missing variables,
+        two steps writing one path differently, notify of an unknown handler, and shown commands
+        (ln, rm, apt install) that disagree with their step. Every problem is printed as
+        FILE:LINE:COL: error: MESSAGE (HINT). Exits 0 when there are none, 1 otherwise.
+        """,
+        "plan": """
+        runbook plan [options]
+
+        Read-only. For every step, grouped by chapter: a unified diff for files; mode, owner and
+        link changes; packages to install; guarded commands with the guard's verdict; handlers
+        that would fire; checks that will run. A step that relies on an earlier pending change
+        says so. Exits 0 when nothing would change, 2 when changes are pending, 1 on error.
+        --json prints the same plan as JSON.
+        """,
+        "apply": """
+        runbook apply [--step] [--chapter NAME] [--only ID] [--force] [options]
+
+        Takes the state directory lock, then runs the chapters in order. Every path is recorded in
+        a new snapshot before it changes; files are written atomically. Handlers run once at the
+        end of a chapter, checks after them. On any failure the apply restores what it changed,
+        reruns the handlers it ran, and exits 1 naming the step's file:line.
+
+          --step          ask before each step, showing its heading and plan
+          --chapter NAME  only this chapter (file name, with or without .md, or title); repeatable
+          --only ID       only this step id, like 02-nginx/3; repeatable
+        """,
+        "rollback": """
+        runbook rollback [SNAPSHOT] [--force] [options]
+
+        Restores every path the last apply changed (or SNAPSHOT and every one after it) exactly:
+        content, mode, owner, link target or absence, then reruns the affected handlers. If a
+        managed file was changed since, it shows the drift and refuses, unless --force; the
+        rollback is itself a snapshot and can be rolled back. Packages stay installed.
+        """,
+        "snapshots": """
+        runbook snapshots [show ID] [options]
+
+        Lists snapshots: id, time, kind, outcome, chapters and paths changed. `show ID` prints what
+        one recorded: every path with its state before and after. Secret values are never shown.
+        """,
+    ]
+}

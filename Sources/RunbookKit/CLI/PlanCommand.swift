@@ -1,0 +1,15 @@
+/// `runbook plan`: what apply would change. Exit 0: nothing; 2: changes pending.
+struct PlanCommand {
+    let session: Session
+
+    func run() throws -> ExitCode {
+        let prepared = try session.prepare()
+        let plan = try Planner(prepared: prepared, host: session.host).plan(notices: session.unfinishedNotices())
+        if session.options.json {
+            session.console.out(try PlanJSONRenderer().render(plan))
+        } else {
+            session.console.out(PlanTextRenderer(style: session.console.style).render(plan))
+        }
+        return plan.hasChanges ? .changesPending : .success
+    }
+}

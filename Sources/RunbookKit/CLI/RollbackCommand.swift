@@ -1,0 +1,55 @@
+/// `runbook rollback [SNAPSHOT]`: restore the state from before an apply.
+struct RollbackCommand {
+    let session: Session
+
+    func run() throws -> ExitCode {
+        let console = session.console
+        var handlers: [HandlerStep]?
+        do {
+            handlers = try session.prepare().handlers
+        } catch {
+            console.error("note: the runbook could not be loaded, so handlers will not be rerun:\n\(error)")
+        }
+        guard session.options.arguments.count <= 1 else {
+            throw CommandLineOptions.UsageError(description: "rollback takes at most one snapshot id")
+        }
+        let lock = try StateLock(stateDirectory: session.state.path, command: "runbook rollback")
+        defer { lock.release() }
+        if let stale = lock.staleHolder {
+            console.error("note: the lock was left by \(stale), which is gone; it did not finish cleanly")
+        }
+        for notice in session.unfinishedNotices() { console.error("note: \(notice)") }
+        let renderer = ApplyEventRenderer(style: console.style)
+        let rollback = Rollback(host: session.host, state: session.state, handlers: handlers,
+                                report: { console.line(renderer.render($0)) })
+        let targets: [SnapshotManifest]
+        do {
+            targets = try rollback.targets(session.options.arguments.first)
+        } catch Rollback.RollbackError.nothingToUndo {
+            console.line("Nothing to roll back: no snapshot in \(session.state.path) is left to undo.")
+            return .success
+        }
+        let drift = try rollback.drift(of: targets)
+        if !drift.isEmpty {
+            for item in drift {
+                console.error("drift: \(item.path) was changed since runbook left it")
+                console.error("  expected: \(item.expected.summary)\n  found:    \(item.found.summary)")
+                if let diff = item.diff {
+                    for line in diff.split(separator: "\n") { console.error("  " + console.style.diffLine(line)) }
+                }
+            }
+            if !session.options.force {
+                console.error("error: \(Rollback.RollbackError.drift(drift.map(\.path)))\nNothing was changed. Keep the edits by hand, or run `runbook rollback --force` (the current content is kept in the rollback's own snapshot).")
+                return .failure
+            }
+            console.error("note: --force: rolling back over the drift; the current content is kept in this rollback's snapshot")
+        }
+        console.line(console.style.bold("Rolling back snapshot\(targets.count == 1 ? "" : "s") \(targets.map(\.idText).joined(separator: ", "))"))
+        let outcome = try rollback.run(targets, runbook: session.options.runbook)
+        console.line("\nRestored \(outcome.restored.count) path\(outcome.restored.count == 1 ? "" : "s"); this rollback is snapshot \(outcome.snapshotID.map(String.init) ?? "?") (`runbook rollback` undoes it).")
+        if !outcome.packagesKept.isEmpty {
+            console.line("Packages the apply installed stay installed: \(outcome.packagesKept.joined(separator: ", ")). Remove them with apt-get if you no longer want them.")
+        }
+        return .success
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The `runbook` command line: parses arguments, runs one command, returns its exit code.
+public enum RunbookCommand {
+    public static let version = "runbook 0.1.0"
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        let options: CommandLineOptions
+        do {
+            options = try CommandLineOptions(parsing: arguments)
+        } catch {
+            FileHandle.standardError.write(Data("runbook: \(error)\nTry `runbook --help`.\n".utf8))
+            return ExitCode.usage.rawValue
+        }
+        let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))
+        if options.version {
+            console.line(version)
+            return ExitCode.success.rawValue
+        }
+        if options.command == "help" || options.help || options.command == nil {
+            let topic = options.command == "help" ? options.arguments.first : options.command
+            console.line(topic.flatMap { HelpText.commands[$0] } ?? HelpText.general)
+            return options.command == nil && !options.help ? ExitCode.usage.rawValue : ExitCode.success.rawValue
+        }
+        do {
+            let session = try Session(options: options, console: console)
+            let code: ExitCode = switch options.command! {
+            case "check": try CheckCommand(session: session).run()
+            case "plan": try PlanCommand(session: session).run()
+            case "apply": try ApplyCommand(session: session).run()
+            case "rollback": try RollbackCommand(session: session).run()
+            case "snapshots": try SnapshotsCommand(session: session).run()
+            default: throw CommandLineOptions.UsageError(description: "unknown command '\(options.command!)'")
+            }
+            return code.rawValue
+        } catch let usage as CommandLineOptions.UsageError {
+            console.error("runbook: \(usage)\nTry `runbook --help`.")
+            return ExitCode.usage.rawValue
+        } catch let lock as StateLock.LockError {
+            console.error("runbook: \(lock)\nWait for it to finish; if that process is gone, the kernel has already released the lock.")
+            return ExitCode.locked.rawValue
+        } catch let diagnostics as Diagnostics {
+            report(diagnostics.items, console: console, json: options.json)
+            return ExitCode.failure.rawValue
+        } catch let diagnostic as Diagnostic {
+            report([diagnostic], console: console, json: options.json)
+            return ExitCode.failure.rawValue
+        } catch {
+            console.error("runbook: error: \(error)")
+            return ExitCode.failure.rawValue
+        }
+    }
+
+    static func report(_ diagnostics: [Diagnostic], console: Console, json: Bool) {
+        if json {
+            let items = diagnostics.map { ["location": $0.location?.description ?? $0.origin ?? "", "message": $0.message, "hint": $0.hint ?? ""] }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            if let data = try? encoder.encode(["errors": items]) { console.line(String(decoding: data, as: UTF8.self)) }
+        }
+        for diagnostic in diagnostics { console.error(diagnostic.description) }
+        console.error("\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"); nothing was changed.")
+    }
+}

@@ -1,0 +1,201 @@
+import Foundation
+
+/// Converges the system, chapter by chapter, recording a snapshot of everything it changes.
+///
+/// For each chapter: every step observes the system and its changes are made (each path
+/// snapshotted first, files written atomically, validations run with the new file in place);
+/// then the notified handlers run once, in runbook order; then the checks. On any failure the
+/// apply restores what it changed, newest first, reruns the handlers it had run so services
+/// pick the restored configuration back up, and reports the failure.
+public final class Applier {
+    public struct Options: Sendable {
+        public var stepMode = false
+        public var chapters: Set<String> = []
+        public var only: Set<String> = []
+        public init() {}
+    }
+
+    public struct Outcome: Sendable {
+        public var snapshotID: Int?
+        public var changedSteps: Int
+        public var failure: StepFailure?
+        public var restored: [String]
+        public var restoreError: String?
+        public var quit: Bool
+    }
+
+    let prepared: PreparedRunbook
+    let host: any Host
+    let state: StateDirectory
+    let options: Options
+    let redactor: Redactor
+    let report: (ApplyEvent) -> Void
+    let decide: (StepPlan) -> StepDecision
+    private var recorder: SnapshotRecorder?
+    private var askEachStep: Bool
+
+    public init(prepared: PreparedRunbook, host: any Host, state: StateDirectory, options: Options, redactor: Redactor,
+                report: @escaping (ApplyEvent) -> Void, decide: @escaping (StepPlan) -> StepDecision) {
+        self.prepared = prepared
+        self.host = host
+        self.state = state
+        self.options = options
+        self.redactor = redactor
+        self.report = report
+        self.decide = decide
+        askEachStep = options.stepMode
+    }
+
+    var selectedChapters: [PreparedRunbook.PreparedChapter] {
+        prepared.chapters.filter { chapter in
+            options.chapters.isEmpty || options.chapters.contains(chapter.chapter.name)
+                || options.chapters.contains(chapter.chapter.name + ".md") || options.chapters.contains(chapter.chapter.title)
+        }
+    }
+
+    public func apply() throws -> Outcome {
+        try state.storeSecrets(prepared.variables.pendingGenerated)
+        var changed = 0
+        do {
+            for chapter in selectedChapters where !chapter.steps.isEmpty {
+                let (count, quit) = try run(chapter)
+                changed += count
+                if quit {
+                    try recorder?.finish(.succeeded)
+                    return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: true)
+                }
+            }
+        } catch {
+            return try fail(error, changed: changed)
+        }
+        try recorder?.finish(.succeeded)
+        return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: false)
+    }
+
+    private func run(_ chapter: PreparedRunbook.PreparedChapter) throws -> (changed: Int, quit: Bool) {
+        report(.chapter(title: chapter.chapter.title, file: chapter.chapter.file))
+        var notified: [String] = []
+        var changed = 0
+        for step in chapter.changingSteps where options.only.isEmpty || options.only.contains(step.info.id) {
+            try FaultInjection.throwingPoint("step:\(step.info.id)")
+            let plan = try step.plan(in: PlanningView(host: host))
+            guard plan.hasChanges else {
+                report(.step(plan, applied: false))
+                continue
+            }
+            if askEachStep {
+                switch decide(plan) {
+                case .apply: break
+                case .applyAll: askEachStep = false
+                case .skip:
+                    report(.stepDeclined(plan))
+                    continue
+                case .quit:
+                    report(.stepDeclined(plan))
+                    return (changed, true)
+                }
+            }
+            try carryOut(plan, of: step)
+            changed += 1
+            report(.step(plan, applied: true))
+            notified += plan.notifies.filter { !notified.contains($0) }
+        }
+        for handler in prepared.handlers where notified.contains(handler.name) {
+            try runHandler(handler)
+        }
+        for check in chapter.checks where options.only.isEmpty || options.only.contains(check.info.id) {
+            try verify(check)
+        }
+        return (changed, false)
+    }
+
+    private func carryOut(_ plan: StepPlan, of step: any ChangingStep) throws {
+        if recorder == nil {
+            recorder = try state.snapshots.begin(kind: .apply, runbook: prepared.runbook.directory, target: host.displayName,
+                                                  chapters: selectedChapters.map(\.chapter.name))
+        }
+        let executor = ChangeExecutor(host: host, recorder: recorder)
+        let sensitive = (step as? FileStep)?.isSensitive ?? false
+        for change in plan.changes {
+            do {
+                try executor.perform(change, step: plan.step, notifies: plan.notifies, sensitive: sensitive)
+            } catch let failure as StepFailure {
+                throw failure
+            } catch {
+                throw StepFailure(step: plan.step, message: "\(error)")
+            }
+        }
+        guard let validation = plan.validation, host.runsProcesses else { return }
+        let result = try host.run(validation)
+        if !result.succeeded {
+            throw StepFailure(step: plan.step, message: "validation `\(validation.script)` failed with exit \(result.status)",
+                              output: result.output)
+        }
+    }
+
+    private func runHandler(_ handler: HandlerStep) throws {
+        guard host.runsProcesses else {
+            report(.handler(name: handler.name, skipped: "--root: handlers do not run"))
+            return
+        }
+        try recorder?.recordHandler(handler.name)
+        let result = try host.run(handler.script)
+        guard result.succeeded else {
+            throw StepFailure(step: handler.info, message: "handler \(handler.name) exited \(result.status)", output: result.output)
+        }
+        report(.handler(name: handler.name, skipped: nil))
+    }
+
+    private func verify(_ check: any VerifyingStep) throws {
+        guard host.runsProcesses else {
+            report(.check(check.info, skipped: "--root: checks do not run", attempts: 0))
+            return
+        }
+        var attempt = 0
+        while true {
+            attempt += 1
+            guard let problem = try check.verify(on: host) else {
+                report(.check(check.info, skipped: nil, attempts: attempt))
+                return
+            }
+            if attempt > check.retries {
+                throw StepFailure(step: check.info, message: "check failed after \(attempt) attempt\(attempt == 1 ? "" : "s")",
+                                  output: problem)
+            }
+            Thread.sleep(forTimeInterval: check.delay)
+        }
+    }
+
+    /// Restores this apply's changes, reruns the handlers it had run, and reports the failure.
+    private func fail(_ error: Error, changed: Int) throws -> Outcome {
+        let failure = (error as? StepFailure) ?? StepFailure(
+            step: StepInfo(id: "apply", kind: .run, chapter: "", location: SourceLocation(file: prepared.runbook.directory, line: 0),
+                           heading: nil, summary: "apply"),
+            message: "\(error)")
+        guard let recorder else {
+            return Outcome(snapshotID: nil, changedSteps: changed, failure: failure, restored: [], quit: false)
+        }
+        report(.restoring(reason: "\(failure.step.id) failed; restoring what this apply changed"))
+        let restorer = Restorer(host: host, store: recorder.store, executor: ChangeExecutor(host: host, recorder: nil))
+        var restored: [String] = []
+        var restoreError: String?
+        do {
+            restored = try restorer.restore(recorder.manifest)
+            for path in restored {
+                let (state, _) = try PathState.observe(path, on: host)
+                report(.restored(path: path, to: state))
+            }
+            let handlersToRerun = Set(recorder.manifest.handlersRun)
+                .intersection(recorder.manifest.records.flatMap(\.notifies))
+            for handler in prepared.handlers where handlersToRerun.contains(handler.name) {
+                let result = try host.run(handler.script)
+                report(.handlerRerun(name: handler.name, outcome: result.succeeded ? "ok" : "exited \(result.status)"))
+            }
+        } catch {
+            restoreError = "\(error)"
+        }
+        try recorder.finish(.failed, failure: redactor.redact(failure.description))
+        return Outcome(snapshotID: recorder.id, changedSteps: changed, failure: failure, restored: restored,
+                       restoreError: restoreError, quit: false)
+    }
+}

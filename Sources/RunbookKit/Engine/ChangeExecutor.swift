@@ -1,0 +1,69 @@
+import Foundation
+
+/// Carries out ``Change``s on a host, recording each path's prior state in the snapshot first.
+///
+/// Both apply and rollback make their changes through it, so each is itself a snapshot that
+/// can be undone.
+struct ChangeExecutor {
+    let host: any Host
+    let recorder: SnapshotRecorder?
+
+    func perform(_ change: Change, step: StepInfo, notifies: [String], sensitive: Bool) throws {
+        if let path = change.path {
+            try recorder?.recordBefore(path, on: host, stepID: step.id, notifies: notifies, sensitive: sensitive)
+        }
+        switch change {
+        case .makeDirectory(let path, let mode):
+            try host.makeDirectory(path, mode: mode)
+        case .writeFile(let path, let content, let mode):
+            try host.writeAtomically(path, data: content, mode: mode)
+        case .setMode(let path, let mode):
+            try host.setMode(path, mode: mode)
+        case .setOwner(let path, let uid, let gid):
+            try host.setOwner(path, uid: uid, gid: gid)
+        case .makeLink(let path, let target):
+            if try host.status(path) != nil { try host.remove(path) }
+            try host.makeSymlink(path, target: target)
+        case .remove(let path):
+            try removeTree(path, step: step, notifies: notifies, sensitive: sensitive)
+        case .installPackages(let names):
+            try install(names, step: step)
+        case .runScript(let command):
+            let result = try host.run(command)
+            guard result.succeeded else {
+                throw StepFailure(step: step, message: "the script exited \(result.status)", output: result.output)
+            }
+        }
+        if let path = change.path {
+            try recorder?.recordAfter(path, on: host)
+        }
+    }
+
+    /// Children first, each recorded, so a rollback can put the whole tree back.
+    private func removeTree(_ path: String, step: StepInfo, notifies: [String], sensitive: Bool) throws {
+        if try host.status(path)?.kind == .directory {
+            for name in try host.list(path) {
+                let child = path == "/" ? "/\(name)" : "\(path)/\(name)"
+                try recorder?.recordBefore(child, on: host, stepID: step.id, notifies: notifies, sensitive: sensitive)
+                try removeTree(child, step: step, notifies: notifies, sensitive: sensitive)
+                try recorder?.recordAfter(child, on: host)
+            }
+        }
+        try host.remove(path)
+    }
+
+    /// apt-get install; on a fresh server the package lists may be empty, so one `apt-get update` and a retry.
+    private func install(_ names: [String], step: StepInfo) throws {
+        let install = "DEBIAN_FRONTEND=noninteractive apt-get install -y -q \(names.joined(separator: " "))"
+        var result = try host.run(ShellCommand(script: install))
+        if !result.succeeded {
+            let update = try host.run(ShellCommand(script: "apt-get update -q"))
+            result = try host.run(ShellCommand(script: install))
+            if !result.succeeded {
+                throw StepFailure(step: step, message: "apt-get could not install \(names.joined(separator: ", "))",
+                                  output: update.output + result.output)
+            }
+        }
+        try recorder?.recordPackages(names)
+    }
+}

@@ -1,0 +1,46 @@
+/// Everything `runbook plan` found, chapter by chapter: a value that renderers turn into text
+/// or JSON, and whose changes the applier carries out.
+public struct Plan: Sendable {
+    public struct HandlerFiring: Sendable {
+        public var handler: StepInfo
+        public var name: String
+        public var notifiedBy: [String]
+        /// Set when the handler would fire but cannot run here (`--root`).
+        public var skipped: String?
+    }
+
+    public struct CheckRun: Sendable {
+        public var check: StepInfo
+        public var skipped: String?
+    }
+
+    public struct InactiveStep: Sendable {
+        public var id: String
+        public var kind: StepKind
+        public var location: SourceLocation
+        public var condition: String
+    }
+
+    public struct ChapterPlan: Sendable {
+        public var name: String
+        public var title: String
+        public var file: String
+        public var steps: [StepPlan]
+        public var inactive: [InactiveStep]
+        public var handlers: [HandlerFiring]
+        public var checks: [CheckRun]
+
+        public var pendingChanges: Int { steps.filter(\.hasChanges).count }
+    }
+
+    public var runbook: String
+    public var target: String
+    public var chapters: [ChapterPlan]
+    /// Secrets that do not exist yet and that apply will generate (names only).
+    public var secretsToGenerate: [String]
+    /// Messages about the state directory, like an apply that was killed midway.
+    public var notices: [String]
+
+    public var pendingChanges: Int { chapters.reduce(0) { $0 + $1.pendingChanges } }
+    public var hasChanges: Bool { pendingChanges > 0 }
+}

@@ -1,0 +1,47 @@
+/// Builds a ``Plan`` by letting every active step observe the system, read-only.
+///
+/// Each step sees the system as the steps before it will leave it (``PlanningView``). Handlers
+/// are listed as firing when a step that notifies them has changes; checks are listed as runs.
+public struct Planner {
+    public var prepared: PreparedRunbook
+    public var host: any Host
+
+    public init(prepared: PreparedRunbook, host: any Host) {
+        self.prepared = prepared
+        self.host = host
+    }
+
+    public func plan(notices: [String] = []) throws -> Plan {
+        let view = PlanningView(host: host)
+        var chapters: [Plan.ChapterPlan] = []
+        for chapter in prepared.chapters where !chapter.steps.isEmpty || !chapter.inactive.isEmpty {
+            var steps: [StepPlan] = []
+            for step in chapter.changingSteps {
+                let planned = try step.plan(in: view)
+                view.assume(planned, of: step)
+                steps.append(planned)
+            }
+            chapters.append(Plan.ChapterPlan(
+                name: chapter.chapter.name, title: chapter.chapter.title, file: chapter.chapter.file, steps: steps,
+                inactive: chapter.inactive.map { block, condition in
+                    Plan.InactiveStep(id: block.id, kind: block.kind, location: block.location, condition: condition)
+                },
+                handlers: firings(for: steps),
+                checks: chapter.checks.map {
+                    Plan.CheckRun(check: $0.info, skipped: host.runsProcesses ? nil : "--root: checks do not run")
+                }))
+        }
+        return Plan(runbook: prepared.runbook.directory, target: host.displayName, chapters: chapters,
+                    secretsToGenerate: prepared.variables.pendingGenerated.keys.sorted(), notices: notices)
+    }
+
+    /// The handlers that the chapter's changed steps notify, in runbook order.
+    func firings(for steps: [StepPlan]) -> [Plan.HandlerFiring] {
+        prepared.handlers.compactMap { handler in
+            let notifiers = steps.filter { $0.hasChanges && $0.notifies.contains(handler.name) }.map(\.step.id)
+            guard !notifiers.isEmpty else { return nil }
+            return Plan.HandlerFiring(handler: handler.info, name: handler.name, notifiedBy: notifiers,
+                                      skipped: host.runsProcesses ? nil : "--root: handlers do not run")
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// The system as it will be once earlier steps' pending changes are made: what `plan` shows
+/// each step, so that a step after "create /etc/nginx/conf.d" does not plan to create it again.
+///
+/// With nothing pending it is simply the system as it is, which is how `apply` observes.
+final class PlanningView: SystemView {
+    enum Pending {
+        case file(Data, mode: UInt32)
+        case directory
+        case link(String)
+        case absent
+        /// Made by a command (a `run` with `creates=`): it will exist, its content is unknown.
+        case createdByCommand
+    }
+
+    let host: any Host
+    private var pending: [String: (state: Pending, stepID: String)] = [:]
+    private var installing: [(name: String, stepID: String)] = []
+    private var packages: InstalledPackages?
+
+    init(host: any Host) {
+        self.host = host
+    }
+
+    func status(_ path: String) throws -> FileStatus? {
+        if let entry = pendingEntry(path) {
+            switch entry.state {
+            case .file(let data, let mode): return FileStatus(kind: .file, mode: mode, size: Int64(data.count))
+            case .directory: return FileStatus(kind: .directory, mode: 0o755)
+            case .link(let target): return FileStatus(kind: .symlink, mode: 0o777, linkTarget: target)
+            case .absent: return nil
+            case .createdByCommand: return FileStatus(kind: .file, mode: 0o644)
+            }
+        }
+        return try host.status(path)
+    }
+
+    func read(_ path: String) throws -> Data {
+        if let entry = pendingEntry(path) {
+            if case .file(let data, _) = entry.state { return data }
+            return Data()
+        }
+        return try host.read(path)
+    }
+
+    func isInstalled(package: String) throws -> Bool {
+        if packages == nil { packages = try InstalledPackages(host: host) }
+        return packages!.contains(package) || pendingInstaller(of: package) != nil
+    }
+
+    func pendingProvider(of path: String) -> String? {
+        guard let entry = pendingEntry(path) else { return nil }
+        if case .absent = entry.state { return nil }
+        return entry.stepID
+    }
+
+    func pendingInstaller(of package: String) -> String? {
+        installing.first { $0.name == package }?.stepID
+    }
+
+    var pendingPackages: [(name: String, stepID: String)] { installing }
+
+    /// The entry for a path, or `.absent` when a pending removal takes an ancestor with it.
+    private func pendingEntry(_ path: String) -> (state: Pending, stepID: String)? {
+        guard !pending.isEmpty else { return nil }
+        if let entry = pending[path] { return entry }
+        var ancestor = (path as NSString).deletingLastPathComponent
+        while ancestor != "/" && !ancestor.isEmpty {
+            if let entry = pending[ancestor], case .absent = entry.state { return entry }
+            ancestor = (ancestor as NSString).deletingLastPathComponent
+        }
+        return nil
+    }
+
+    /// Takes in what a planned step will do, for the steps after it.
+    func assume(_ plan: StepPlan, of step: any ChangingStep) {
+        let id = plan.step.id
+        for change in plan.changes {
+            switch change {
+            case .makeDirectory(let path, _): pending[path] = (.directory, id)
+            case .writeFile(let path, let content, let mode): pending[path] = (.file(content, mode: mode), id)
+            case .setMode(let path, let mode):
+                if case .file(let data, _)? = pendingEntry(path)?.state { pending[path] = (.file(data, mode: mode), id) }
+            case .setOwner: break
+            case .makeLink(let path, let target): pending[path] = (.link(target), id)
+            case .remove(let path): pending[path] = (.absent, id)
+            case .installPackages(let names): installing += names.map { ($0, id) }
+            case .runScript:
+                if let run = step as? RunStep, case .creates(let path) = run.guardCondition {
+                    pending[path] = (.createdByCommand, id)
+                }
+            }
+        }
+        // Under --root packages are never installed, but later steps may still depend on them.
+        if case .skipped = plan.outcome, let packageStep = step as? PackageStep {
+            installing += packageStep.packages.map { ($0, id) }
+        }
+    }
+}

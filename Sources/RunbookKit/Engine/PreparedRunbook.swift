@@ -1,0 +1,104 @@
+import Foundation
+
+/// A runbook with its variables applied and every step typed and cross-checked: what `check`
+/// validates and what `plan` and `apply` walk.
+///
+/// Cross-checks: unique step ids and handler names, notifications of handlers that exist, and no
+/// two active steps managing one path differently.
+public struct PreparedRunbook: Sendable {
+    public struct PreparedChapter: Sendable {
+        public var chapter: Chapter
+        public var steps: [RunbookStep]
+        /// Steps left out because their `when` is false, with the condition.
+        public var inactive: [(StepBlock, String)]
+
+        public var changingSteps: [any ChangingStep] {
+            steps.compactMap { if case .changing(let step) = $0 { step } else { nil } }
+        }
+        public var checks: [any VerifyingStep] {
+            steps.compactMap { if case .check(let step) = $0 { step } else { nil } }
+        }
+    }
+
+    public var runbook: Runbook
+    public var variables: ResolvedVariables
+    public var chapters: [PreparedChapter]
+    /// Every active handler, in runbook order.
+    public var handlers: [HandlerStep]
+
+    public static func prepare(_ runbook: Runbook, variables: ResolvedVariables) throws -> PreparedRunbook {
+        var collector = DiagnosticCollector()
+        var chapters: [PreparedChapter] = []
+        var handlers: [HandlerStep] = []
+        var ids: [String: SourceLocation] = [:]
+        var handlerDeclarations: [String: SourceLocation] = [:]
+        for chapter in runbook.chapters {
+            var prepared = PreparedChapter(chapter: chapter, steps: [], inactive: [])
+            for block in chapter.steps {
+                if let first = ids[block.id] {
+                    collector.record(Diagnostic("step id '\(block.id)' is used twice", at: block.location,
+                                                hint: "it is first used at \(first); ids must be unique"))
+                }
+                ids[block.id] = ids[block.id] ?? block.location
+                if block.kind == .handler, let name = block.value("handler") {
+                    if let first = handlerDeclarations[name] {
+                        collector.record(Diagnostic("handler '\(name)' is declared twice", at: block.location,
+                                                    hint: "it is first declared at \(first); handler names are unique in a runbook"))
+                    }
+                    handlerDeclarations[name] = handlerDeclarations[name] ?? block.location
+                }
+                guard let made = try collector.attempt({ try RunbookStep.make(block, variables: variables) }) else { continue }
+                guard let step = made else {
+                    prepared.inactive.append((block, RunbookStep.condition(of: block) ?? ""))
+                    continue
+                }
+                if case .handler(let handler) = step { handlers.append(handler) }
+                prepared.steps.append(step)
+            }
+            chapters.append(prepared)
+        }
+        for chapter in runbook.chapters {
+            for block in chapter.steps {
+                guard let notify = block.word("notify"), let names = notify.value else { continue }
+                for name in names.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+                where handlerDeclarations[name] == nil {
+                    collector.record(Diagnostic("notify names an unknown handler '\(name)'", at: notify.location,
+                                                hint: handlerDeclarations.isEmpty ? "declare it with a handler=\(name) block"
+                                                    : suggestion(for: name, among: Set(handlerDeclarations.keys), what: "handlers are")))
+                }
+            }
+        }
+        collector.record(contentsOf: conflicts(in: chapters))
+        try collector.throwIfAny()
+        return PreparedRunbook(runbook: runbook, variables: variables, chapters: chapters, handlers: handlers)
+    }
+
+    /// Two active steps that manage one path must want the same thing of it.
+    private static func conflicts(in chapters: [PreparedChapter]) -> [Diagnostic] {
+        var wanted: [String: (String, StepInfo)] = [:]
+        var found: [Diagnostic] = []
+        for step in chapters.flatMap(\.changingSteps) {
+            let claim: (String, String)? = switch step {
+            case let file as FileStep: (file.path, "file:\(file.content)|\(file.mode.map(String.init) ?? "")")
+            case let link as LinkStep: (link.path, "link:\(link.target)")
+            case let absent as AbsentStep: (absent.path, "absent")
+            default: nil
+            }
+            guard let (path, want) = claim else { continue }
+            if let (earlier, first) = wanted[path], earlier != want {
+                found.append(Diagnostic("\(step.info.id) and \(first.id) both manage \(path), differently", at: step.info.location,
+                                        hint: "\(first.id) is at \(first.location); keep one, or make them agree"))
+            }
+            wanted[path] = wanted[path] ?? (want, step.info)
+        }
+        return found
+    }
+
+    public var allHandlerNames: [String] { handlers.map(\.name) }
+}
+
+extension DiagnosticCollector {
+    mutating func record(contentsOf diagnostics: [Diagnostic]) {
+        for diagnostic in diagnostics { record(diagnostic) }
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+
+/// Puts paths back the way a snapshot found them, newest change first.
+///
+/// Used by a failed apply (to undo itself) and by `runbook rollback`. Before anything is touched,
+/// ``drift(in:)`` compares each path with the state the snapshot left it in: a hand edit made
+/// since is drift, and rollback refuses it unless forced.
+struct Restorer {
+    struct Drift: Sendable {
+        var path: String
+        var expected: PathState
+        var found: PathState
+        var diff: String?
+    }
+
+    let host: any Host
+    let store: SnapshotStore
+    let executor: ChangeExecutor
+
+    /// Paths changed since the snapshots recorded them. The newest snapshot's after-state is what to expect.
+    func drift(in manifests: [SnapshotManifest]) throws -> [Drift] {
+        var expected: [String: PathState] = [:]
+        var order: [String] = []
+        for manifest in manifests.sorted(by: { $0.id < $1.id }) {
+            for record in manifest.records {
+                guard let after = record.after else { continue }
+                if expected[record.path] == nil { order.append(record.path) }
+                expected[record.path] = after
+            }
+        }
+        var found: [Drift] = []
+        for path in order {
+            let want = expected[path]!
+            let (now, content) = try PathState.observe(path, on: host)
+            guard !now.matches(want, comparingOwnership: host.managesOwnership) else { continue }
+            var diff: String?
+            if want.kind == .file, now.kind == .file, let hash = want.sha256, let content {
+                let recorded = String(decoding: try store.blob(hash), as: UTF8.self)
+                diff = UnifiedDiff.make(old: recorded, new: String(decoding: content, as: UTF8.self),
+                                        oldLabel: "\(path) (as runbook left it)", newLabel: "\(path) (now)")
+            }
+            found.append(Drift(path: path, expected: want, found: now, diff: diff))
+        }
+        return found
+    }
+
+    /// Restores every record of the snapshot, last first; returns the paths restored.
+    func restore(_ manifest: SnapshotManifest) throws -> [String] {
+        var restored: [String] = []
+        for record in manifest.records.reversed() {
+            let step = StepInfo(restoring: record)
+            for change in try changes(toRestore: record) {
+                try executor.perform(change, step: step, notifies: record.notifies, sensitive: record.sensitive)
+            }
+            try removeLeftoverTemporary(of: record.path)
+            restored.append(record.path)
+        }
+        return restored
+    }
+
+    private func changes(toRestore record: PathRecord) throws -> [Change] {
+        let current = try host.status(record.path)
+        let before = record.before
+        var changes: [Change] = []
+        switch before.kind {
+        case .absent:
+            if current != nil { changes.append(.remove(path: record.path)) }
+        case .file:
+            let (now, _) = try PathState.observe(record.path, on: host)
+            guard !now.matches(before, comparingOwnership: host.managesOwnership) else { return [] }
+            if let current, current.kind == .directory {
+                changes.append(.remove(path: record.path))
+            } else if current?.kind == .symlink {
+                changes.append(.remove(path: record.path))
+            }
+            if now.sha256 != before.sha256 || current?.kind != .file {
+                changes.append(.writeFile(path: record.path, content: try store.blob(before.sha256 ?? ""), mode: before.mode ?? 0o644))
+            } else if now.mode != before.mode, let mode = before.mode {
+                changes.append(.setMode(path: record.path, mode: mode))
+            }
+        case .directory:
+            if current == nil {
+                changes.append(.makeDirectory(path: record.path, mode: before.mode ?? 0o755))
+            } else if current?.kind != .directory {
+                changes += [.remove(path: record.path), .makeDirectory(path: record.path, mode: before.mode ?? 0o755)]
+            } else if current?.mode != before.mode, let mode = before.mode {
+                changes.append(.setMode(path: record.path, mode: mode))
+            }
+        case .symlink:
+            if current?.kind != .symlink || current?.linkTarget != before.linkTarget {
+                if current?.kind == .directory { changes.append(.remove(path: record.path)) }
+                changes.append(.makeLink(path: record.path, target: before.linkTarget ?? ""))
+            }
+        case .other:
+            break
+        }
+        if host.managesOwnership, before.kind != .absent, let uid = before.uid, let gid = before.gid {
+            let status = try host.status(record.path)
+            if status == nil || status?.uid != uid || status?.gid != gid || !changes.isEmpty {
+                changes.append(.setOwner(path: record.path, uid: uid, gid: gid))
+            }
+        }
+        return changes
+    }
+
+    /// A write killed before its rename leaves `.NAME.runbook-tmp`; it is never anyone's data.
+    private func removeLeftoverTemporary(of path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        let temporary = "\(directory == "/" ? "" : directory)/.\((path as NSString).lastPathComponent).runbook-tmp"
+        if try host.status(temporary)?.kind == .file { try host.remove(temporary) }
+    }
+}
+
+extension StepInfo {
+    /// How a restoration is named in a rollback's own snapshot.
+    init(restoring record: PathRecord) {
+        self.init(id: record.stepID, kind: .file, chapter: "", location: SourceLocation(file: "snapshot", line: 0),
+                  heading: nil, summary: "restore \(record.path)")
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+
+/// Test-only fault injection, compiled into debug builds only, so release behaviour cannot
+/// depend on it. Every named point counts; with `RUNBOOK_FAULT_AT=N` the Nth point fails
+/// (`RUNBOOK_FAULT_ACTION=fail`) or kills the process with SIGKILL (`kill`, the default).
+/// `RUNBOOK_FAULT_TRACE=FILE` appends each point's name, so a test can enumerate them.
+enum FaultInjection {
+    struct InjectedFault: Error, CustomStringConvertible {
+        var point: String
+        var description: String { "injected fault at \(point)" }
+    }
+
+    #if DEBUG
+    nonisolated(unsafe) private static var reached = 0
+    private static let lock = NSLock()
+    #endif
+
+    static func point(_ name: String, path: String? = nil) {
+        #if DEBUG
+        try? check(name, path: path, canThrow: false)
+        #endif
+    }
+
+    static func throwingPoint(_ name: String, path: String? = nil) throws {
+        #if DEBUG
+        try check(name, path: path, canThrow: true)
+        #endif
+    }
+
+    #if DEBUG
+    private static func check(_ name: String, path: String?, canThrow: Bool) throws {
+        let environment = ProcessInfo.processInfo.environment
+        guard environment["RUNBOOK_FAULT_AT"] != nil || environment["RUNBOOK_FAULT_TRACE"] != nil else { return }
+        let label = path.map { "\(name) \($0)" } ?? name
+        let count: Int = lock.withLock {
+            reached += 1
+            return reached
+        }
+        if let trace = environment["RUNBOOK_FAULT_TRACE"], let handle = FileHandle(forWritingAtPath: trace) {
+            handle.seekToEndOfFile()
+            handle.write(Data("\(count) \(label)\n".utf8))
+            try? handle.close()
+        }
+        guard let target = environment["RUNBOOK_FAULT_AT"].flatMap(Int.init), target == count else { return }
+        if environment["RUNBOOK_FAULT_ACTION"] == "fail" && canThrow {
+            throw InjectedFault(point: label)
+        }
+        kill(getpid(), SIGKILL)
+    }
+    #endif
+}

@@ -1,0 +1,31 @@
+import Foundation
+
+/// The one boundary that touches the OS: files, links, modes and processes.
+///
+/// Paths are always the target system's absolute paths (`/etc/nginx/nginx.conf`). A ``LiveHost``
+/// uses them as they are; a ``RootedHost`` puts them under a directory, which is how
+/// `runbook apply --root /tmp/sandbox` writes the whole runbook without root.
+public protocol Host: Sendable {
+    /// A description for messages, like `"/"` or `"--root /tmp/sandbox"`.
+    var displayName: String { get }
+    /// False when processes must not run (under `--root`): package, run, handler and check steps are skipped.
+    var runsProcesses: Bool { get }
+    /// False when ownership is not managed (under `--root`, where users are the host's, not the target's).
+    var managesOwnership: Bool { get }
+
+    func status(_ path: String) throws -> FileStatus?
+    func read(_ path: String) throws -> Data
+    func list(_ path: String) throws -> [String]
+    /// Writes through a temporary file in the same directory, fsync and rename, so a reader sees
+    /// the old content or the new one, never half of it.
+    func writeAtomically(_ path: String, data: Data, mode: UInt32) throws
+    func makeDirectory(_ path: String, mode: UInt32) throws
+    func makeSymlink(_ path: String, target: String) throws
+    /// Removes a file, a link or an empty directory.
+    func remove(_ path: String) throws
+    func setMode(_ path: String, mode: UInt32) throws
+    func setOwner(_ path: String, uid: UInt32, gid: UInt32) throws
+    func userID(named name: String) -> UInt32?
+    func groupID(named name: String) -> UInt32?
+    func run(_ command: ShellCommand) throws -> ProcessResult
+}

@@ -1,0 +1,19 @@
+/// One Markdown file of a runbook: its title, its steps and its variable declarations.
+public struct Chapter: Sendable {
+    /// The file name without `.md`, the prefix of its step ids: `02-nginx`.
+    public var name: String
+    /// The path as shown in messages: `Runbook/02-nginx.md`.
+    public var file: String
+    public var title: String
+    public var steps: [StepBlock]
+    public var variables: [VariableDeclaration]
+}
+
+/// A runbook: its chapters in file-name order.
+public struct Runbook: Sendable {
+    public var directory: String
+    public var chapters: [Chapter]
+
+    public var steps: [StepBlock] { chapters.flatMap(\.steps) }
+    public var variables: [VariableDeclaration] { chapters.flatMap(\.variables) }
+}

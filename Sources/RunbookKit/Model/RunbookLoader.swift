@@ -1,0 +1,179 @@
+import Foundation
+
+/// Reads a runbook folder: every `*.md` file in file-name order, its headings and step blocks.
+///
+/// Loading only reads the runbook; it never looks at the target system. Problems in every
+/// chapter are collected and thrown together as ``Diagnostics``.
+public struct RunbookLoader {
+    /// How the runbook's directory is written in messages (`Runbook`, as the operator typed it).
+    public var displayDirectory: String
+
+    public init(displayDirectory: String) {
+        self.displayDirectory = displayDirectory
+    }
+
+    public func load(directory: String) throws -> Runbook {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw Diagnostic("no runbook folder at \(displayDirectory)", origin: "--runbook \(displayDirectory)",
+                             hint: "pass --runbook DIR, or run from the folder that holds Runbook/")
+        }
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            .filter { $0.hasSuffix(".md") && !$0.hasPrefix(".") }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        guard !names.isEmpty else {
+            throw Diagnostic("the runbook folder has no Markdown chapters", origin: "--runbook \(displayDirectory)",
+                             hint: "chapters are *.md files, run in file-name order")
+        }
+        var collector = DiagnosticCollector()
+        var chapters: [Chapter] = []
+        for name in names {
+            let displayFile = displayDirectory.isEmpty ? name : "\(displayDirectory)/\(name)"
+            let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(name))
+            if let chapter = try collector.attempt({ try parseChapter(data: data, name: name, file: displayFile) }) {
+                chapters.append(chapter)
+            }
+        }
+        try collector.throwIfAny()
+        return Runbook(directory: directory, chapters: chapters)
+    }
+
+    public func parseChapter(data: Data, name: String, file: String) throws -> Chapter {
+        let text = try Self.decodeUTF8(data, file: file)
+        let document = MarkdownScanner.scan(text)
+        let chapterName = String(name.dropLast(3))
+        var title: String?
+        var heading: String?
+        var steps: [StepBlock] = []
+        var variables: [VariableDeclaration] = []
+        var collector = DiagnosticCollector()
+        for element in document.elements {
+            switch element {
+            case .heading(let found):
+                heading = found.text
+                if title == nil { title = found.text }
+            case .codeBlock(let block):
+                guard block.isFenced else { continue }
+                let fence = SourceLocation(file: file, line: block.line, column: block.column)
+                let infoStart = SourceLocation(file: file, line: block.line, column: block.infoColumn)
+                guard let (language, words, kind) = try collector.attempt({ try Self.classify(block.rawInfo, at: infoStart) }),
+                      let kind else { continue }
+                if !block.isClosed {
+                    collector.record(Diagnostic("this step's code fence is never closed", at: fence,
+                                                hint: "close it with a matching fence; otherwise CommonMark runs it to the end of the file"))
+                    continue
+                }
+                let bodyLocation = SourceLocation(file: file, line: block.bodyLine, column: block.column)
+                if kind == .vars {
+                    if let declared = try collector.attempt({ try VariableDeclaration.parse(block: block.body, start: bodyLocation) }) {
+                        variables += declared
+                    }
+                    continue
+                }
+                let id = words.first { $0.key == "id" }?.value ?? "\(chapterName)/\(steps.count + 1)"
+                steps.append(StepBlock(kind: kind, id: id, chapter: chapterName, language: language, words: words,
+                                       body: block.body, location: fence, bodyLocation: bodyLocation, heading: heading))
+            }
+        }
+        try collector.throwIfAny()
+        return Chapter(name: chapterName, file: file, title: title ?? chapterName, steps: steps, variables: variables)
+    }
+
+    /// The language word, the attribute words and the step kind (nil for a block that is not a step).
+    static func classify(_ rawInfo: String, at start: SourceLocation) throws -> (String, [InfoWord], StepKind?) {
+        let looseWords = rawInfo.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let mentionsStep = looseWords.dropFirst().contains { word in
+            let key = word.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            return StepKind.markerWords.contains(key) || StepKind.anyStepAttribute.contains(key)
+        }
+        guard mentionsStep else { return ("", [], nil) }
+        var words = try InfoStringParser.words(in: rawInfo, at: start)
+        var language = ""
+        if let first = words.first, first.value == nil, !StepKind.markerWords.contains(first.key) {
+            language = first.key
+            words.removeFirst()
+        }
+        let markers = words.filter { StepKind.markerWords.contains($0.key) }
+        guard let marker = markers.first else {
+            let attribute = words.first { StepKind.anyStepAttribute.contains($0.key) }!
+            throw Diagnostic("this code block has step attributes but names no step kind", at: attribute.location,
+                             hint: "add a kind such as file=PATH, link=PATH, absent=PATH, package=NAME, run, handler=NAME, check or vars")
+        }
+        if markers.count > 1 {
+            throw Diagnostic("a step has one kind, but this block names '\(marker.key)' and '\(markers[1].key)'",
+                             at: markers[1].location, hint: "split it into two blocks")
+        }
+        let kind: StepKind = switch marker.key {
+        case "file": .file
+        case "link": .link
+        case "absent": .absent
+        case "package": .package
+        case "run": .run
+        case "handler": .handler
+        case "vars": .vars
+        default: language == "http" ? .httpCheck : .check
+        }
+        let takesValue = kind.marker.takesValue
+        if takesValue && (marker.value ?? "").isEmpty {
+            throw Diagnostic("'\(marker.key)' needs a value", at: marker.location, hint: "write \(marker.key)=VALUE")
+        }
+        if !takesValue && marker.value != nil {
+            throw Diagnostic("'\(marker.key)' is a flag and takes no value", at: marker.location, hint: "write just \(marker.key)")
+        }
+        var seen: Set<String> = []
+        for word in words {
+            if !seen.insert(word.key).inserted {
+                throw Diagnostic("attribute '\(word.key)' is given twice", at: word.location, hint: "keep one")
+            }
+            guard word.key == marker.key || kind.attributes.contains(word.key) else {
+                throw Diagnostic("\(kind.displayName) steps have no attribute '\(word.key)'", at: word.location,
+                                 hint: suggestion(for: word.key, among: kind.attributes, what: "\(kind.displayName) steps take"))
+            }
+            let isFlag = StepKind.flags.contains(word.key)
+            if isFlag && word.value != nil {
+                throw Diagnostic("'\(word.key)' is a flag and takes no value", at: word.location, hint: "write just \(word.key)")
+            }
+            if !isFlag && word.value == nil {
+                throw Diagnostic("'\(word.key)' needs a value", at: word.location, hint: "write \(word.key)=VALUE")
+            }
+        }
+        if kind == .vars, let extra = words.first(where: { $0.key != "vars" }) {
+            throw Diagnostic("a vars block takes no attributes", at: extra.location, hint: "declare variables in its body")
+        }
+        return (language, words, kind)
+    }
+
+    /// Strict UTF-8: a runbook with bytes that are not text is refused at the first bad byte.
+    static func decodeUTF8(_ data: Data, file: String) throws -> String {
+        if let text = String(validatingUTF8: data) { return text }
+        var line = 1, column = 1
+        var iterator = data.makeIterator()
+        var decoder = UTF8()
+        var offsetIntoLine = 0
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar):
+                if scalar == "\n" {
+                    line += 1
+                    column = 1
+                    offsetIntoLine = 0
+                } else {
+                    column += 1
+                    offsetIntoLine += 1
+                }
+            case .emptyInput:
+                return String(decoding: data, as: UTF8.self)
+            case .error:
+                throw Diagnostic("the file is not valid UTF-8 text", at: SourceLocation(file: file, line: line, column: column),
+                                 hint: "save it as UTF-8")
+            }
+        }
+    }
+}
+
+private extension String {
+    init?(validatingUTF8 data: Data) {
+        guard let text = String(data: data, encoding: .utf8) else { return nil }
+        self = text
+    }
+}

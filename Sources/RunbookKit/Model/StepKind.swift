@@ -1,0 +1,45 @@
+/// The kinds of step a code block can be, recognised by a marker word in its info string.
+///
+/// ```` ```sh package=nginx ```` is a `.package` step; ```` ```http check ```` an `.httpCheck`.
+public enum StepKind: String, Sendable, Codable, CaseIterable {
+    case file, link, absent, package, run, handler, check, httpCheck = "http-check", vars
+
+    /// The word that marks the kind, and whether it takes a value (`file=PATH`) or is a flag (`run`).
+    var marker: (word: String, takesValue: Bool) {
+        switch self {
+        case .file: ("file", true)
+        case .link: ("link", true)
+        case .absent: ("absent", true)
+        case .package: ("package", true)
+        case .run: ("run", false)
+        case .handler: ("handler", true)
+        case .check, .httpCheck: ("check", false)
+        case .vars: ("vars", false)
+        }
+    }
+
+    static let markerWords: Set<String> = ["file", "link", "absent", "package", "run", "handler", "check", "vars"]
+
+    /// The attributes each kind accepts besides its marker. Flags are listed too.
+    var attributes: Set<String> {
+        let common: Set<String> = ["id", "when"]
+        switch self {
+        case .file: return common.union(["mode", "owner", "group", "notify", "validate"])
+        case .link: return common.union(["to", "notify"])
+        case .absent: return common.union(["notify"])
+        case .package: return common.union(["notify"])
+        case .run: return common.union(["creates", "unless", "onlyif", "always", "notify"])
+        case .handler: return common.union(["when"])
+        case .check: return common.union(["retries", "delay"])
+        case .httpCheck: return common.union(["retries", "delay", "expect", "contains", "resolve", "cacert"])
+        case .vars: return []
+        }
+    }
+
+    static let flags: Set<String> = ["run", "check", "vars", "always"]
+
+    /// Every attribute any kind takes: a block with one of these and no marker meant to be a step.
+    static let anyStepAttribute: Set<String> = StepKind.allCases.reduce(into: Set<String>()) { $0.formUnion($1.attributes) }
+
+    public var displayName: String { self == .httpCheck ? "http check" : rawValue }
+}

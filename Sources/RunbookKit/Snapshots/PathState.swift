@@ -1,0 +1,63 @@
+import Foundation
+
+/// What was at a path at one moment, as a snapshot records it: the kind, mode, owner, the
+/// content's SHA-256 (the content itself is a blob) or the link's target.
+public struct PathState: Sendable, Codable, Equatable {
+    public enum Kind: String, Sendable, Codable { case absent, file, directory, symlink, other }
+
+    public var kind: Kind
+    public var mode: UInt32?
+    public var uid: UInt32?
+    public var gid: UInt32?
+    public var sha256: String?
+    public var linkTarget: String?
+
+    public static let absent = PathState(kind: .absent)
+
+    /// Observes `path` on `host`; returns the state and, for a file, its content.
+    public static func observe(_ path: String, on host: any Host) throws -> (PathState, Data?) {
+        guard let status = try host.status(path) else { return (.absent, nil) }
+        switch status.kind {
+        case .file:
+            let content = try host.read(path)
+            return (PathState(kind: .file, mode: status.mode, uid: status.uid, gid: status.gid, sha256: SHA256.hex(content)), content)
+        case .directory:
+            return (PathState(kind: .directory, mode: status.mode, uid: status.uid, gid: status.gid), nil)
+        case .symlink:
+            return (PathState(kind: .symlink, uid: status.uid, gid: status.gid, linkTarget: status.linkTarget), nil)
+        case .other:
+            return (PathState(kind: .other, mode: status.mode, uid: status.uid, gid: status.gid), nil)
+        }
+    }
+
+    /// Equal in everything the runbook manages; ownership only where the host manages it.
+    public func matches(_ other: PathState, comparingOwnership: Bool) -> Bool {
+        guard kind == other.kind, sha256 == other.sha256, linkTarget == other.linkTarget else { return false }
+        if kind != .symlink, mode != other.mode { return false }
+        if comparingOwnership, uid != other.uid || gid != other.gid { return false }
+        return true
+    }
+
+    public var summary: String {
+        switch kind {
+        case .absent: "absent"
+        case .file: "file, mode \(mode?.octalMode ?? "?"), sha256 \(sha256?.prefix(12) ?? "?")"
+        case .directory: "directory, mode \(mode?.octalMode ?? "?")"
+        case .symlink: "link -> \(linkTarget ?? "?")"
+        case .other: "special file"
+        }
+    }
+}
+
+/// One path an apply touched: its state before the first change, and after the last.
+public struct PathRecord: Sendable, Codable {
+    public var path: String
+    public var stepID: String
+    /// Handlers the step notifies, rerun when the path is restored.
+    public var notifies: [String]
+    public var before: PathState
+    /// nil when the change never finished (an apply killed midway).
+    public var after: PathState?
+    /// The content holds a secret; its blobs are mode 0600 like every blob, and it is never printed.
+    public var sensitive: Bool
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// Records one snapshot as it is made: the prior state of each path before its first change,
+/// its state after, handlers run and packages installed. Every entry reaches the disk before
+/// the change it describes.
+public final class SnapshotRecorder {
+    public let store: SnapshotStore
+    public private(set) var manifest: SnapshotManifest
+    private let journal: SnapshotJournal
+    private var recordedPaths: Set<String> = []
+
+    init(store: SnapshotStore, manifest: SnapshotManifest, journal: SnapshotJournal) {
+        self.store = store
+        self.manifest = manifest
+        self.journal = journal
+    }
+
+    public var id: Int { manifest.id }
+
+    /// Records what is at `path` now, unless this snapshot already holds its prior state.
+    public func recordBefore(_ path: String, on host: any Host, stepID: String, notifies: [String], sensitive: Bool) throws {
+        guard recordedPaths.insert(path).inserted else { return }
+        let (state, content) = try PathState.observe(path, on: host)
+        if let content { _ = try store.storeBlob(content) }
+        let record = PathRecord(path: path, stepID: stepID, notifies: notifies, before: state, after: nil, sensitive: sensitive)
+        try journal.append(SnapshotJournal.Entry(event: .before, record: record))
+        manifest.records.append(record)
+    }
+
+    public func recordAfter(_ path: String, on host: any Host) throws {
+        let (state, content) = try PathState.observe(path, on: host)
+        if let content { _ = try store.storeBlob(content) }
+        try journal.append(SnapshotJournal.Entry(event: .after, path: path, state: state))
+        if let index = manifest.records.lastIndex(where: { $0.path == path }) {
+            manifest.records[index].after = state
+        }
+    }
+
+    public func recordHandler(_ name: String) throws {
+        try journal.append(SnapshotJournal.Entry(event: .handler, names: [name]))
+        manifest.handlersRun.append(name)
+    }
+
+    public func recordPackages(_ names: [String]) throws {
+        try journal.append(SnapshotJournal.Entry(event: .packages, names: names))
+        manifest.packagesInstalled += names
+    }
+
+    public func finish(_ status: SnapshotManifest.Status, failure: String? = nil) throws {
+        let finishedAt = SnapshotStore.timestamp()
+        try journal.append(SnapshotJournal.Entry(event: .end, status: status, failure: failure, at: finishedAt))
+        manifest.status = status
+        manifest.failure = failure
+        manifest.finishedAt = finishedAt
+        try store.save(manifest)
+    }
+}

@@ -1,0 +1,40 @@
+/// `absent=PATH`: nothing may be at PATH. The body shows the `rm` a reader would type.
+///
+/// ````
+/// ```sh absent=/etc/nginx/sites-enabled/default notify=reload-nginx
+/// rm /etc/nginx/sites-enabled/default
+/// ```
+/// ````
+/// A directory goes with everything in it; the snapshot keeps all of it.
+public struct AbsentStep: ChangingStep {
+    public let info: StepInfo
+    public let path: String
+    public let notifies: [String]
+
+    init(_ source: StepSource) throws {
+        path = try source.path("absent")!
+        guard path != "/" else {
+            throw Diagnostic("absent=/ would remove everything", at: source.location("absent"), hint: "name what should not exist")
+        }
+        info = source.info("absent \(path)")
+        notifies = try source.list("notify")
+        guard let words = ShownCommand.words(try source.body()), words.first == "rm",
+              words.dropFirst().filter({ $0.hasPrefix("-") }).allSatisfy({ ["-f", "-r", "-rf", "-fr", "-R", "-Rf"].contains($0) }),
+              words.dropFirst().filter({ !$0.hasPrefix("-") }) == [path] else {
+            throw ShownCommand.mismatch(source.block, expected: "rm \(path)")
+        }
+    }
+
+    public func plan(in view: SystemView) throws -> StepPlan {
+        guard let existing = try view.status(path) else {
+            return StepPlan(step: info, outcome: .unchanged("\(path) is already absent"), notifies: notifies)
+        }
+        let what = switch existing.kind {
+        case .symlink: "the link \(path) -> \(existing.linkTarget ?? "?")"
+        case .directory: "the directory \(path) and everything in it"
+        default: path
+        }
+        return StepPlan(step: info, outcome: .change, changes: [.remove(path: path)], details: ["remove \(what)"],
+                        notifies: notifies)
+    }
+}

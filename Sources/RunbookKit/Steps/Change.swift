@@ -1,0 +1,27 @@
+import Foundation
+
+/// One change to the target system that a step asks for. The applier carries changes out,
+/// snapshotting each path before it is touched; steps never change anything themselves.
+public enum Change: Sendable, Equatable {
+    case makeDirectory(path: String, mode: UInt32)
+    case writeFile(path: String, content: Data, mode: UInt32)
+    case setMode(path: String, mode: UInt32)
+    case setOwner(path: String, uid: UInt32, gid: UInt32)
+    /// Replaces whatever is at `path` (a link, a file) with a link.
+    case makeLink(path: String, target: String)
+    /// Removes a file, a link, or a directory with everything in it.
+    case remove(path: String)
+    case installPackages([String])
+    case runScript(ShellCommand)
+
+    /// The path whose prior state must be recorded before this change, if it touches one.
+    public var path: String? {
+        switch self {
+        case .makeDirectory(let path, _), .writeFile(let path, _, _), .setMode(let path, _), .setOwner(let path, _, _),
+             .makeLink(let path, _), .remove(let path):
+            path
+        case .installPackages, .runScript:
+            nil
+        }
+    }
+}

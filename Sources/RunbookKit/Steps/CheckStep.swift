@@ -1,0 +1,32 @@
+import Foundation
+
+/// `check`: a read-only shell assertion that must exit 0, tried `retries` more times with
+/// `delay` seconds between tries.
+///
+/// ````
+/// ```sh check retries=10 delay=1
+/// ss -ltn | grep -q '127.0.0.1:11434 '
+/// ```
+/// ````
+public struct CheckStep: VerifyingStep {
+    public let info: StepInfo
+    public let script: ShellCommand
+    public let retries: Int
+    public let delay: Double
+
+    init(_ source: StepSource) throws {
+        let body = try source.body()
+        guard body.contains(where: { !$0.isWhitespace }) else {
+            throw Diagnostic("the check's script is empty", at: source.block.location, hint: "write the command that must succeed")
+        }
+        script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
+        retries = try source.integer("retries", default: 0, range: 0...100)
+        delay = try source.seconds("delay", default: 1)
+        info = source.info("check \(body.split(separator: "\n").first.map(String.init) ?? "")")
+    }
+
+    public func verify(on host: any Host) throws -> String? {
+        let result = try host.run(script)
+        return result.succeeded ? nil : "the check exited \(result.status)\(result.output.isEmpty ? "" : ":\n\(result.output)")"
+    }
+}

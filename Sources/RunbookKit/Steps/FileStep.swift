@@ -1,0 +1,121 @@
+import Foundation
+
+/// `file=PATH`: a file with exactly the block's body as its content.
+///
+/// ````
+/// ```ini file=/etc/systemd/system/ollama.service.d/10-bind-localhost.conf mode=0644 notify=restart-ollama
+/// [Service]
+/// Environment="OLLAMA_HOST={{ollama_listen}}"
+/// ```
+/// ````
+/// Plans a write when the content differs (with a unified diff), and a mode or owner change
+/// when only those differ. Missing parent directories are created.
+public struct FileStep: ChangingStep {
+    public let info: StepInfo
+    public let path: String
+    public let content: String
+    public let mode: UInt32?
+    public let owner: String?
+    public let group: String?
+    public let validate: String?
+    public let notifies: [String]
+    /// True when the content holds a secret: the default mode is then 0600.
+    public let isSensitive: Bool
+
+    init(_ source: StepSource) throws {
+        path = try source.path("file")!
+        info = source.info("file \(path)")
+        let body = try source.body()
+        content = body
+        if let text = try source.string("mode") {
+            guard let parsed = UInt32(text, radix: 8), parsed <= 0o7777, text.count >= 3 else {
+                throw Diagnostic("mode= takes octal permissions like 0644, not '\(text)'", at: source.location("mode"),
+                                 hint: "write mode=0644 or mode=0600")
+            }
+            mode = parsed
+        } else {
+            mode = nil
+        }
+        owner = try source.string("owner")
+        group = try source.string("group")
+        validate = try source.string("validate")
+        notifies = try source.list("notify")
+        isSensitive = source.variables.secretValues.contains { body.contains($0) }
+    }
+
+    public func plan(in view: SystemView) throws -> StepPlan {
+        let wanted = Data(content.utf8)
+        let existing = try view.status(path)
+        var changes: [Change] = []
+        var details: [String] = []
+        var notes: [String] = []
+        var diff: String?
+        var currentMode: UInt32?
+        switch existing?.kind {
+        case nil:
+            let parents = try view.missingParents(of: path)
+            changes += parents.map { .makeDirectory(path: $0, mode: 0o755) }
+            details += parents.map { "create directory \($0)" }
+            let newMode = mode ?? (isSensitive ? 0o600 : 0o644)
+            changes.append(.writeFile(path: path, content: wanted, mode: newMode))
+            details.append("create \(path) (mode \(newMode.octalMode))")
+            diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
+        case .file:
+            let old = try view.read(path)
+            currentMode = existing?.mode
+            if old != wanted {
+                let newMode = mode ?? existing!.mode
+                changes.append(.writeFile(path: path, content: wanted, mode: newMode))
+                details.append("update \(path)")
+                diff = UnifiedDiff.make(old: String(decoding: old, as: UTF8.self), new: content,
+                                        oldLabel: path, newLabel: "\(path) (planned)")
+                currentMode = newMode
+            }
+        case .symlink:
+            changes += [.remove(path: path), .writeFile(path: path, content: wanted, mode: mode ?? 0o644)]
+            details.append("replace the link \(path) -> \(existing?.linkTarget ?? "?") with a file")
+            diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
+        case .directory, .other:
+            throw Diagnostic("\(path) is a \(existing!.kind == .directory ? "directory" : "special file"), not a file",
+                             at: info.location, hint: "remove it by hand, or point file= elsewhere")
+        }
+        if let currentMode, let mode, currentMode != mode {
+            changes.append(.setMode(path: path, mode: mode))
+            details.append("mode \(currentMode.octalMode) → \(mode.octalMode)")
+        }
+        if owner != nil || group != nil, view.host.managesOwnership {
+            let (ownership, note) = try wantedOwnership(view)
+            if let note { notes.append(note) }
+            if let (uid, gid) = ownership, existing == nil || existing?.uid != uid || existing?.gid != gid {
+                changes.append(.setOwner(path: path, uid: uid, gid: gid))
+                details.append("owner \(owner ?? "(unchanged)"):\(group ?? "(unchanged)")")
+            }
+        }
+        guard !changes.isEmpty else {
+            return StepPlan(step: info, outcome: .unchanged("content, mode and owner already match"), notes: notes,
+                            notifies: notifies)
+        }
+        if let validate { details.append("validated with `\(validate)` before it is kept") }
+        return StepPlan(step: info, outcome: .change, changes: changes, details: details, diff: diff, notes: notes,
+                        notifies: notifies, validation: validate.map { ShellCommand(script: $0) })
+    }
+
+    private func wantedOwnership(_ view: SystemView) throws -> ((UInt32, UInt32)?, String?) {
+        let current = try view.status(path)
+        var uid = current?.uid ?? 0
+        var gid = current?.gid ?? 0
+        for (name, isUser) in [(owner, true), (group, false)] {
+            guard let name else { continue }
+            let id = isUser ? view.host.userID(named: name) : view.host.groupID(named: name)
+            guard let id else {
+                if let installer = view.pendingPackages.first {
+                    return (nil, "\(isUser ? "user" : "group") \(name) does not exist yet; \(installer.stepID) installs \(installer.name), which may add it")
+                }
+                throw Diagnostic("\(isUser ? "user" : "group") '\(name)' does not exist on this system", at: info.location,
+                                 hint: "create it first, or change \(isUser ? "owner" : "group")=")
+            }
+            if isUser { uid = id } else { gid = id }
+        }
+        return ((uid, gid), nil)
+    }
+}

@@ -1,0 +1,24 @@
+/// `handler=NAME`: a script that runs once at the end of a chapter in which a step that
+/// notified it changed something.
+///
+/// ````
+/// ```sh handler=restart-ollama
+/// systemctl daemon-reload
+/// systemctl restart ollama
+/// ```
+/// ````
+public struct HandlerStep: Sendable {
+    public let info: StepInfo
+    public let name: String
+    public let script: ShellCommand
+
+    init(_ source: StepSource) throws {
+        name = try source.string("handler")!
+        guard VariableDeclaration.isValidName(name.replacingOccurrences(of: "-", with: "_")) else {
+            throw Diagnostic("'\(name)' is not a valid handler name", at: source.location("handler"),
+                             hint: "use letters, digits, - and _")
+        }
+        info = source.info("handler \(name)")
+        script = ShellCommand(script: try source.body(), shell: source.shell, exitOnError: true)
+    }
+}

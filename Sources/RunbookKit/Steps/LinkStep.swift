@@ -1,0 +1,54 @@
+/// `link=PATH to=TARGET`: a symbolic link. The body shows the `ln -s` a reader would type.
+///
+/// ````
+/// ```sh link=/etc/nginx/sites-enabled/inference to=/etc/nginx/sites-available/inference notify=reload-nginx
+/// ln -s /etc/nginx/sites-available/inference /etc/nginx/sites-enabled/inference
+/// ```
+/// ````
+public struct LinkStep: ChangingStep {
+    public let info: StepInfo
+    public let path: String
+    public let target: String
+    public let notifies: [String]
+
+    init(_ source: StepSource) throws {
+        path = try source.path("link")!
+        guard let target = try source.string("to"), !target.isEmpty else {
+            throw Diagnostic("a link step needs to=TARGET", at: source.block.location, hint: "for example to=/etc/nginx/sites-available/inference")
+        }
+        self.target = target
+        info = source.info("link \(path) -> \(target)")
+        notifies = try source.list("notify")
+        let expected = "ln -s \(target) \(path)"
+        guard let words = ShownCommand.words(try source.body()), words.first == "ln",
+              let options = Optional(words.dropFirst().filter { $0.hasPrefix("-") }),
+              options.allSatisfy({ ["-s", "-sf", "-sfn", "-fs", "-nsf", "-f", "-n"].contains($0) }),
+              options.contains(where: { $0.contains("s") }),
+              words.dropFirst().filter({ !$0.hasPrefix("-") }) == [target, path] else {
+            throw ShownCommand.mismatch(source.block, expected: expected)
+        }
+    }
+
+    public func plan(in view: SystemView) throws -> StepPlan {
+        let existing = try view.status(path)
+        switch existing?.kind {
+        case nil:
+            let parents = try view.missingParents(of: path)
+            return StepPlan(step: info, outcome: .change,
+                            changes: parents.map { .makeDirectory(path: $0, mode: 0o755) } + [.makeLink(path: path, target: target)],
+                            details: parents.map { "create directory \($0)" } + ["link \(path) -> \(target)"],
+                            notifies: notifies)
+        case .symlink where existing?.linkTarget == target:
+            return StepPlan(step: info, outcome: .unchanged("\(path) already links to \(target)"), notifies: notifies)
+        case .symlink:
+            return StepPlan(step: info, outcome: .change, changes: [.makeLink(path: path, target: target)],
+                            details: ["link \(path): \(existing?.linkTarget ?? "?") → \(target)"], notifies: notifies)
+        case .file:
+            return StepPlan(step: info, outcome: .change, changes: [.remove(path: path), .makeLink(path: path, target: target)],
+                            details: ["replace the file \(path) with a link to \(target) (the file is kept in the snapshot)"],
+                            notifies: notifies)
+        case .directory, .other:
+            throw Diagnostic("\(path) is a directory, not a link", at: info.location, hint: "remove it by hand, or point link= elsewhere")
+        }
+    }
+}

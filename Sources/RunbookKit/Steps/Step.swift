@@ -1,0 +1,77 @@
+import Foundation
+
+/// A step that observes the system and returns the changes it would make.
+///
+/// The file, link, absent, package and run steps. `plan(in:)` only reads; the applier carries
+/// out the returned ``Change``s.
+public protocol ChangingStep: Sendable {
+    var info: StepInfo { get }
+    var notifies: [String] { get }
+    func plan(in view: SystemView) throws -> StepPlan
+}
+
+/// A read-only assertion that runs after a chapter's changes and handlers.
+public protocol VerifyingStep: Sendable {
+    var info: StepInfo { get }
+    var retries: Int { get }
+    var delay: Double { get }
+    /// nil when the assertion holds; otherwise what went wrong, with the command's output.
+    func verify(on host: any Host) throws -> String?
+}
+
+/// A step of a runbook with its variables applied, sorted by role.
+public enum RunbookStep: Sendable {
+    case changing(any ChangingStep)
+    case handler(HandlerStep)
+    case check(any VerifyingStep)
+
+    public var info: StepInfo {
+        switch self {
+        case .changing(let step): step.info
+        case .handler(let step): step.info
+        case .check(let step): step.info
+        }
+    }
+
+    /// Builds the typed step for a block, or nil when its `when` is false.
+    public static func make(_ block: StepBlock, variables: ResolvedVariables) throws -> RunbookStep? {
+        let source = StepSource(block: block, variables: variables)
+        if let when = block.word("when"), let text = when.value {
+            let condition = try StepCondition(parsing: text, at: when.location)
+            guard try condition.holds(in: variables, at: when.location) else { return nil }
+        }
+        switch block.kind {
+        case .file: return .changing(try FileStep(source))
+        case .link: return .changing(try LinkStep(source))
+        case .absent: return .changing(try AbsentStep(source))
+        case .package: return .changing(try PackageStep(source))
+        case .run: return .changing(try RunStep(source))
+        case .handler: return .handler(try HandlerStep(source))
+        case .check: return .check(try CheckStep(source))
+        case .httpCheck: return .check(try HTTPCheckStep(source))
+        case .vars: return nil
+        }
+    }
+
+    /// The `when` of a block, for reporting a skipped step; nil when it has none.
+    public static func condition(of block: StepBlock) -> String? { block.value("when") }
+}
+
+extension SystemView {
+    /// Parent directories of `path` that do not exist yet, outermost first.
+    func missingParents(of path: String) throws -> [String] {
+        var missing: [String] = []
+        var parent = (path as NSString).deletingLastPathComponent
+        while parent != "/" && !parent.isEmpty {
+            if try status(parent) != nil { break }
+            missing.insert(parent, at: 0)
+            parent = (parent as NSString).deletingLastPathComponent
+        }
+        return missing
+    }
+
+    /// "nginx is not installed yet; 02-nginx/1 installs it", when a pending change explains a gap.
+    func pendingNote(forPath path: String) -> String? {
+        pendingProvider(of: path).map { "\(path) does not exist yet; \($0) creates it" }
+    }
+}

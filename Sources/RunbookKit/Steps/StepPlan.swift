@@ -1,0 +1,42 @@
+import Foundation
+
+/// What one step would do, found by observing the system: the plan is data.
+///
+/// For the site file on a fresh server: outcome `.change`, changes `[.makeDirectory(...), .writeFile(...)]`,
+/// a unified diff, and the detail "validated with `nginx -t` before it is kept".
+public struct StepPlan: Sendable {
+    public enum Outcome: Sendable, Equatable {
+        /// Nothing to do, and why.
+        case unchanged(String)
+        case change
+        /// Not run at all, and why (`--root`, or a `when` that is false).
+        case skipped(String)
+    }
+
+    public var step: StepInfo
+    public var outcome: Outcome
+    public var changes: [Change]
+    /// Lines a reviewer reads: `create /etc/x (mode 0644)`, `mode 0644 → 0600`, `install nginx`.
+    public var details: [String]
+    /// A unified diff for file content.
+    public var diff: String?
+    /// Where the plan rests on an earlier pending change: "nginx is not installed yet; 02-nginx/1 installs it".
+    public var notes: [String]
+    public var notifies: [String]
+    /// Run with the new file in place; on failure the old file is put back.
+    public var validation: ShellCommand?
+
+    public init(step: StepInfo, outcome: Outcome, changes: [Change] = [], details: [String] = [], diff: String? = nil,
+                notes: [String] = [], notifies: [String] = [], validation: ShellCommand? = nil) {
+        self.step = step
+        self.outcome = outcome
+        self.changes = changes
+        self.details = details
+        self.diff = diff
+        self.notes = notes
+        self.notifies = notifies
+        self.validation = validation
+    }
+
+    public var hasChanges: Bool { outcome == .change }
+}

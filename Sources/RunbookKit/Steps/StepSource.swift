@@ -1,0 +1,68 @@
+import Foundation
+
+/// A step block with its variables: reads attributes and the body with `{{...}}` filled in,
+/// and turns bad values into diagnostics at the attribute's own column.
+struct StepSource {
+    var block: StepBlock
+    var variables: ResolvedVariables
+
+    func string(_ key: String) throws -> String? {
+        guard let word = block.word(key), let value = word.value else { return nil }
+        let valueColumn = word.location.column + key.count + 1
+        return try Template.render(value, with: variables, at: word.location.movedTo(column: valueColumn), sameLine: true)
+    }
+
+    func location(_ key: String) -> SourceLocation { block.word(key)?.location ?? block.location }
+
+    /// An absolute path without `..`, the way every step names what it manages.
+    func path(_ key: String) throws -> String? {
+        guard let value = try string(key) else { return nil }
+        guard value.hasPrefix("/") else {
+            throw Diagnostic("\(key)= must be an absolute path, not '\(value)'", at: location(key), hint: "start it with /")
+        }
+        let components = value.split(separator: "/", omittingEmptySubsequences: false)
+        if components.contains("..") || components.contains(".") {
+            throw Diagnostic("\(key)= must not contain '.' or '..' components", at: location(key), hint: "write the path plainly")
+        }
+        if value.count > 1, value.hasSuffix("/") {
+            throw Diagnostic("\(key)= must not end with '/'", at: location(key), hint: "name the file itself")
+        }
+        return value
+    }
+
+    func integer(_ key: String, default fallback: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text = try string(key) else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw Diagnostic("\(key)= takes a whole number from \(range.lowerBound) to \(range.upperBound)",
+                             at: location(key), hint: "for example \(key)=\(fallback)")
+        }
+        return value
+    }
+
+    func seconds(_ key: String, default fallback: Double) throws -> Double {
+        guard let text = try string(key) else { return fallback }
+        guard let value = Double(text.hasSuffix("s") ? String(text.dropLast()) : text), value >= 0, value <= 3600 else {
+            throw Diagnostic("\(key)= takes seconds, like \(key)=2 or \(key)=0.5", at: location(key), hint: "from 0 to 3600")
+        }
+        return value
+    }
+
+    func list(_ key: String) throws -> [String] {
+        guard let text = try string(key) else { return [] }
+        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        if items.isEmpty || items.contains("") {
+            throw Diagnostic("\(key)= takes a comma-separated list without empty items", at: location(key),
+                             hint: "for example \(key)=a,b")
+        }
+        return items
+    }
+
+    func body() throws -> String {
+        try Template.render(block.body, with: variables, at: block.bodyLocation)
+    }
+
+    /// The shell a script runs with, from the block's language word.
+    var shell: String { block.language == "bash" ? "/bin/bash" : "/bin/sh" }
+
+    func info(_ summary: String) -> StepInfo { StepInfo(block: block, summary: summary) }
+}

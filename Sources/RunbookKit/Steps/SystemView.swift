@@ -1,0 +1,19 @@
+import Foundation
+
+/// What a step may look at while it plans: the target's files and packages, read-only.
+///
+/// During `plan` the view also answers for changes that earlier steps will make (a file an
+/// earlier step writes reads as its new content), so a step can plan on that assumption and
+/// say so through ``pendingProvider(of:)``.
+public protocol SystemView {
+    var host: any Host { get }
+    func status(_ path: String) throws -> FileStatus?
+    func read(_ path: String) throws -> Data
+    func isInstalled(package: String) throws -> Bool
+    /// The id of an earlier step that will create or change `path`, if one is pending.
+    func pendingProvider(of path: String) -> String?
+    /// The id of an earlier step that will install `package`, if one is pending.
+    func pendingInstaller(of package: String) -> String?
+    /// Any pending package installs, for explaining a command that is not there yet.
+    var pendingPackages: [(name: String, stepID: String)] { get }
+}

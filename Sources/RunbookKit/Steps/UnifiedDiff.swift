@@ -1,0 +1,132 @@
+/// A unified diff of two texts, line by line (Myers' algorithm), as `diff -u` prints it.
+///
+/// ```
+/// --- /etc/nginx/sites-available/inference
+/// +++ /etc/nginx/sites-available/inference (planned)
+/// @@ -12,1 +12,1 @@
+/// -    proxy_read_timeout 120s;
+/// +    proxy_read_timeout 300s;
+/// ```
+public enum UnifiedDiff {
+    enum Edit: Equatable {
+        case same(String), removed(String), added(String)
+
+        var isChange: Bool {
+            if case .same = self { return false }
+            return true
+        }
+    }
+
+    public static func make(old: String, new: String, oldLabel: String, newLabel: String, context: Int = 3) -> String {
+        let edits = self.edits(lines(old), lines(new))
+        var output = "--- \(oldLabel)\n+++ \(newLabel)\n"
+        var index = 0
+        var oldLine = 1, newLine = 1
+        var positions: [(old: Int, new: Int)] = []
+        for edit in edits {
+            positions.append((oldLine, newLine))
+            switch edit {
+            case .same: oldLine += 1; newLine += 1
+            case .removed: oldLine += 1
+            case .added: newLine += 1
+            }
+        }
+        while index < edits.count {
+            guard let firstChange = edits[index...].firstIndex(where: \.isChange) else { break }
+            let start = max(index, firstChange - context)
+            var end = firstChange
+            var lastChange = firstChange
+            while end < edits.count {
+                if edits[end].isChange {
+                    lastChange = end
+                } else if end - lastChange > 2 * context {
+                    break
+                }
+                end += 1
+            }
+            end = min(edits.count, lastChange + context + 1)
+            let hunk = edits[start..<end]
+            let oldCount = hunk.filter { if case .added = $0 { false } else { true } }.count
+            let newCount = hunk.filter { if case .removed = $0 { false } else { true } }.count
+            let oldStart = oldCount == 0 ? positions[start].old - 1 : positions[start].old
+            let newStart = newCount == 0 ? positions[start].new - 1 : positions[start].new
+            output += "@@ -\(oldStart),\(oldCount) +\(newStart),\(newCount) @@\n"
+            for edit in hunk {
+                switch edit {
+                case .same(let line): output += " \(line)\n"
+                case .removed(let line): output += "-\(line)\n"
+                case .added(let line): output += "+\(line)\n"
+                }
+            }
+            index = end
+        }
+        return output
+    }
+
+    static func lines(_ text: String) -> [String] {
+        guard !text.isEmpty else { return [] }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if text.hasSuffix("\n") {
+            lines.removeLast()
+        } else {
+            lines[lines.count - 1] += "\n\\ No newline at end of file"
+        }
+        return lines
+    }
+
+    /// Myers' O(ND) shortest edit script.
+    static func edits(_ old: [String], _ new: [String]) -> [Edit] {
+        let n = old.count, m = new.count
+        let maximum = n + m
+        guard maximum > 0 else { return [] }
+        var frontier = [Int](repeating: 0, count: 2 * maximum + 2)
+        var trace: [[Int]] = []
+        var found = false
+        for depth in 0...maximum {
+            trace.append(frontier)
+            for diagonal in stride(from: -depth, through: depth, by: 2) {
+                let k = diagonal + maximum
+                var x = (diagonal == -depth || (diagonal != depth && frontier[k - 1] < frontier[k + 1]))
+                    ? frontier[k + 1] : frontier[k - 1] + 1
+                var y = x - diagonal
+                while x < n, y < m, old[x] == new[y] {
+                    x += 1
+                    y += 1
+                }
+                frontier[k] = x
+                if x >= n, y >= m {
+                    found = true
+                    break
+                }
+            }
+            if found { break }
+        }
+        var result: [Edit] = []
+        var x = n, y = m
+        for depth in stride(from: trace.count - 1, through: 0, by: -1) {
+            let previous = trace[depth]
+            let diagonal = x - y
+            let k = diagonal + maximum
+            let previousDiagonal = (diagonal == -depth || (diagonal != depth && previous[k - 1] < previous[k + 1]))
+                ? diagonal + 1 : diagonal - 1
+            let previousX = depth == 0 ? 0 : previous[previousDiagonal + maximum]
+            let previousY = previousX - previousDiagonal
+            while x > previousX, y > previousY {
+                result.append(.same(old[x - 1]))
+                x -= 1
+                y -= 1
+            }
+            if depth > 0 {
+                if x == previousX {
+                    result.append(.added(new[y - 1]))
+                } else {
+                    result.append(.removed(old[x - 1]))
+                }
+            }
+            x = previousX
+            y = previousY
+        }
+        while x > 0, y > 0 { result.append(.same(old[x - 1])); x -= 1; y -= 1 }
+        return result.reversed()
+    }
+}

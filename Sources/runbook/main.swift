@@ -1,0 +1,4 @@
+import Foundation
+import RunbookKit
+
+exit(RunbookCommand.main(Array(CommandLine.arguments.dropFirst())))

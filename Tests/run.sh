@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Runs every test: installs what the tests need (Debian packages, as root), builds, and runs
+# `swift test`. Usage: sudo Tests/run.sh [extra swift test arguments]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(nginx certbot pebble openssl curl cmark debootstrap zstd iproute2 util-linux)
+missing=()
+for package in "${packages[@]}" systemd-container; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    if [[ $(id -u) -ne 0 ]]; then
+        echo "Tests/run.sh: these packages are needed: ${missing[*]}; run it as root (sudo Tests/run.sh)" >&2
+        exit 1
+    fi
+    echo "Installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q
+    apt-get install -y -q "${packages[@]}"
+    # Without recommends: libnss-mymachines would edit the host's /etc/nsswitch.conf.
+    apt-get install -y -q --no-install-recommends systemd-container
+fi
+
+swift build --build-tests
+swift test --skip-build "$@" 2>&1 | tee /tmp/runbook-test-output.txt
+status=${PIPESTATUS[0]}
+echo
+grep -E "^(Test Suite 'All tests'|	 Executed|Executed [0-9]+ tests)" /tmp/runbook-test-output.txt | tail -n 2 || true
+exit "$status"
