@@ -147,20 +147,15 @@ final class FixtureLifecycleTests: XCTestCase {
                        "the hand edit was kept in the rollback's snapshot")
     }
 
-    func testSecondApplyWaitsForTheLockHolder() throws {
+    func testSecondApplyIsRefusedWhileTheLockIsHeld() throws {
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let lockPath = state.appendingPathComponent("lock").path
         try "pid=424242\nstarted=2026-11-25T10:00:00Z\ncommand=runbook apply\n".write(toFile: lockPath, atomically: false, encoding: .utf8)
-        let holder = Process()
-        holder.executableURL = URL(fileURLWithPath: "/usr/bin/flock")
-        holder.arguments = [lockPath, "sleep", "30"]
-        try holder.run()
-        defer { holder.terminate(); holder.waitUntilExit() }
-        var result = try runbook("apply")
-        for _ in 0..<50 where result.status != 75 {
-            Thread.sleep(forTimeInterval: 0.1)
-            result = try runbook("apply")
-        }
+        // This test process holds the lock, as a running apply would.
+        let descriptor = open(lockPath, O_RDWR)
+        XCTAssertEqual(flock(descriptor, LOCK_EX | LOCK_NB), 0)
+        defer { close(descriptor) }
+        let result = try runbook("apply")
         XCTAssertEqual(result.status, 75, result.all)
         XCTAssertTrue(result.stderr.contains("pid 424242, started 2026-11-25T10:00:00Z"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("etc/demo/app.conf").path))
@@ -183,7 +178,8 @@ final class FixtureLifecycleTests: XCTestCase {
         XCTAssertTrue(plan.stdout.contains("apply snapshot 1") && plan.stdout.contains("did not finish"), plan.stdout)
         let rollback = try runbook("rollback", ["1"])
         XCTAssertEqual(rollback.status, 0, rollback.all)
-        XCTAssertEqual(try TreeManifest(root), fresh, try TreeManifest(root).difference(from: fresh))
+        let restored = try TreeManifest(root)
+        XCTAssertEqual(restored, fresh, restored.difference(from: fresh))
     }
 
     func testInjectedFailureRestoresEverything() throws {
@@ -192,7 +188,8 @@ final class FixtureLifecycleTests: XCTestCase {
         XCTAssertEqual(failed.status, 1, failed.all)
         XCTAssertTrue(failed.stderr.contains("injected fault"), failed.stderr)
         XCTAssertTrue(failed.stderr.contains("Restored"), failed.stderr)
-        XCTAssertEqual(try TreeManifest(root), fresh, try TreeManifest(root).difference(from: fresh))
+        let restored = try TreeManifest(root)
+        XCTAssertEqual(restored, fresh, restored.difference(from: fresh))
     }
 
     func testCheckPassesOnTheFixture() throws {

@@ -9,6 +9,10 @@ struct ChangeExecutor {
     let recorder: SnapshotRecorder?
 
     func perform(_ change: Change, step: StepInfo, notifies: [String], sensitive: Bool) throws {
+        if case .remove(let path) = change {
+            try removeTree(path, step: step, notifies: notifies, sensitive: sensitive)
+            return
+        }
         if let path = change.path {
             try recorder?.recordBefore(path, on: host, stepID: step.id, notifies: notifies, sensitive: sensitive)
         }
@@ -24,8 +28,8 @@ struct ChangeExecutor {
         case .makeLink(let path, let target):
             if try host.status(path) != nil { try host.remove(path) }
             try host.makeSymlink(path, target: target)
-        case .remove(let path):
-            try removeTree(path, step: step, notifies: notifies, sensitive: sensitive)
+        case .remove:
+            break
         case .installPackages(let names):
             try install(names, step: step)
         case .runScript(let command):
@@ -39,17 +43,17 @@ struct ChangeExecutor {
         }
     }
 
-    /// Children first, each recorded, so a rollback can put the whole tree back.
+    /// Children first, each recorded just before it goes, so that a rollback (which works
+    /// backwards) puts a directory back before the files in it.
     private func removeTree(_ path: String, step: StepInfo, notifies: [String], sensitive: Bool) throws {
         if try host.status(path)?.kind == .directory {
             for name in try host.list(path) {
-                let child = path == "/" ? "/\(name)" : "\(path)/\(name)"
-                try recorder?.recordBefore(child, on: host, stepID: step.id, notifies: notifies, sensitive: sensitive)
-                try removeTree(child, step: step, notifies: notifies, sensitive: sensitive)
-                try recorder?.recordAfter(child, on: host)
+                try removeTree(path == "/" ? "/\(name)" : "\(path)/\(name)", step: step, notifies: notifies, sensitive: sensitive)
             }
         }
+        try recorder?.recordBefore(path, on: host, stepID: step.id, notifies: notifies, sensitive: sensitive)
         try host.remove(path)
+        try recorder?.recordAfter(path, on: host)
     }
 
     /// apt-get install; on a fresh server the package lists may be empty, so one `apt-get update` and a retry.
