@@ -40,6 +40,7 @@ public struct RunbookLoader {
 
     public func parseChapter(data: Data, name: String, file: String) throws -> Chapter {
         let text = try Self.decodeUTF8(data, file: file)
+        try Self.refuseAmbiguousText(data, file: file)
         let document = MarkdownScanner.scan(text)
         let chapterName = String(name.dropLast(3))
         var title: String?
@@ -53,7 +54,16 @@ public struct RunbookLoader {
                 heading = found.text
                 if title == nil { title = found.text }
             case .codeBlock(let block):
-                guard block.isFenced else { continue }
+                guard block.isFenced else {
+                    if let first = block.body.split(separator: "\n").first,
+                       let info = first.trimmingCharacters(in: .whitespaces).firstFenceInfo,
+                       (try? Self.classify(info, at: SourceLocation(file: file, line: block.line)))?.2 != nil {
+                        collector.record(Diagnostic("this step is indented four or more columns, so Markdown shows it as plain text and it would never run",
+                                                    at: SourceLocation(file: file, line: block.line, column: block.column),
+                                                    hint: "indent the fence by at most three spaces, and not with a tab"))
+                    }
+                    continue
+                }
                 let fence = SourceLocation(file: file, line: block.line, column: block.column)
                 let infoStart = SourceLocation(file: file, line: block.line, column: block.infoColumn)
                 guard let (language, words, kind) = try collector.attempt({ try Self.classify(block.rawInfo, at: infoStart) }),
@@ -143,6 +153,21 @@ public struct RunbookLoader {
         return (language, words, kind)
     }
 
+    /// Step bodies are written byte for byte, so line endings and a BOM must not be ambiguous.
+    static func refuseAmbiguousText(_ data: Data, file: String) throws {
+        if data.starts(with: [0xEF, 0xBB, 0xBF]) {
+            throw Diagnostic("the file starts with a byte order mark", at: SourceLocation(file: file, line: 1),
+                             hint: "save it as UTF-8 without a BOM")
+        }
+        if let carriageReturn = data.firstIndex(of: 0x0D) {
+            let line = data[..<carriageReturn].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            let lineStart = data[..<carriageReturn].lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
+            throw Diagnostic("the file has Windows (CRLF) or CR line endings", at: SourceLocation(file: file, line: line,
+                             column: carriageReturn - lineStart + 1),
+                             hint: "runbook writes step bodies byte for byte; save the chapter with LF line endings")
+        }
+    }
+
     /// Strict UTF-8: a runbook with bytes that are not text is refused at the first bad byte.
     static func decodeUTF8(_ data: Data, file: String) throws -> String {
         if let text = String(validatingUTF8: data) { return text }
@@ -172,6 +197,14 @@ public struct RunbookLoader {
 }
 
 private extension String {
+    /// For a line like "```ini file=/x": the info string after the fence.
+    var firstFenceInfo: String? {
+        guard hasPrefix("```") || hasPrefix("~~~") else { return nil }
+        let fence = first!
+        return String(drop { $0 == fence })
+    }
+
+
     init?(validatingUTF8 data: Data) {
         guard let text = String(data: data, encoding: .utf8) else { return nil }
         self = text
