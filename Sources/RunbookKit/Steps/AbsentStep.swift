@@ -28,7 +28,7 @@ public struct AbsentStep: ChangingStep {
     public func plan(in view: SystemView) throws -> StepPlan {
         guard let existing = try view.status(path) else {
             // A package installed earlier in this apply may bring the path along (nginx's default site does).
-            let notes = view.pendingPackages.first.map {
+            let notes = view.pendingPackages.last.map {
                 ["\($0.stepID) installs \($0.name) first; if that creates \(path), apply removes it"]
             } ?? []
             return StepPlan(step: info, outcome: .unchanged("\(path) is already absent"), notes: notes, notifies: notifies)
