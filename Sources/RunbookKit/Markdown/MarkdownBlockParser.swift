@@ -196,7 +196,7 @@ struct MarkdownBlockParser {
                 fenced.fenceLength = min(length, 255)
                 fenced.fenceOffset = firstNonspace - offset
                 fenced.lineStart = line.start
-                fenced.fenceStart = firstNonspace
+                fenced.startOffset = firstNonspace
                 fenced.infoStart = firstNonspace + length
                 fenced.infoEnd = line.end
                 container = addChild(container, fenced)
@@ -224,7 +224,7 @@ struct MarkdownBlockParser {
                 advance(Self.codeIndent, columns: true)
                 var indentedCode = MarkdownOpenBlock(.indentedCode, line: lineNumber)
                 indentedCode.lineStart = line.start
-                indentedCode.fenceStart = offset
+                indentedCode.startOffset = offset
                 container = addChild(container, indentedCode)
             } else {
                 break
@@ -333,7 +333,7 @@ struct MarkdownBlockParser {
     }
 
     private static func append(spaces: Int, line: MarkdownLine, from offset: Int, to buffer: inout [UInt8]) {
-        buffer.append(contentsOf: repeatElement(MarkdownByte.space, count: spaces))
+        if spaces > 0 { buffer.append(contentsOf: repeatElement(MarkdownByte.space, count: spaces)) }
         guard offset <= line.end else { return }
         buffer.append(contentsOf: UnsafeBufferPointer(start: line.bytes + offset, count: line.end - offset))
         buffer.append(MarkdownByte.newline)
@@ -408,8 +408,8 @@ struct MarkdownBlockParser {
         while infoStart < infoEnd && MarkdownByte.isWhitespace(bytes[infoStart]) { infoStart += 1 }
         while infoEnd > infoStart && MarkdownByte.isWhitespace(bytes[infoEnd - 1]) { infoEnd -= 1 }
         let rawInfo = UnsafeBufferPointer(start: bytes + infoStart, count: infoEnd - infoStart)
-        let fenceColumn = block.fenceStart - block.lineStart + 1
-        let fenceLength = block.infoStart - block.fenceStart
+        let fenceColumn = block.startOffset - block.lineStart + 1
+        let fenceLength = block.infoStart - block.startOffset
         return MarkdownCodeBlock(
             isFenced: true,
             rawInfo: String(decoding: rawInfo, as: UTF8.self),
@@ -434,7 +434,7 @@ struct MarkdownBlockParser {
         }
         while end < code.count && code[end] != MarkdownByte.newline { end += 1 }
         let body = String(decoding: code[..<end], as: UTF8.self) + "\n"
-        let column = block.fenceStart - block.lineStart + 1
+        let column = block.startOffset - block.lineStart + 1
         return MarkdownCodeBlock(isFenced: false, rawInfo: "", info: "", body: body, line: block.line,
                                  column: column, infoColumn: column, bodyLine: block.line, isClosed: true)
     }

@@ -3,8 +3,8 @@
 ///
 /// Every recogniser takes the byte position to look at (usually the line's first non-space after
 /// its container prefixes). As in cmark, the line's ending reads as a single `"\n"`, whatever it
-/// was in the file, and anything past it reads as 0. For the line `  ```sh run`, `openingFence(at: 2)`
-/// is 3 and `infoStart` is then found by skipping spaces from position 5.
+/// was in the file, and anything past it reads as 0. For the line `  ```sh run` starting at
+/// position 0, `openingFence(at: 2)` is 3: three backticks, and the info string follows them.
 struct MarkdownLine {
     /// The whole document; the line is `bytes[start..<end]`.
     let bytes: UnsafePointer<UInt8>
@@ -144,7 +144,8 @@ struct MarkdownLine {
         let next = byte(position + 1)
         if next == MarkdownByte.exclamation {
             if matches("!--", at: position + 1) { return 2 }
-            if MarkdownByte.isLetter(byte(position + 2)) { return 4 }
+            // cmark 0.30 takes only an uppercase letter here (`<!DOCTYPE`), though the spec says any.
+            if byte(position + 2) &- 0x41 < 26 { return 4 }
             if matches("![cdata[", at: position + 1) { return 5 }
             return 0
         }

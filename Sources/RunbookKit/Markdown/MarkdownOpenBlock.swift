@@ -43,9 +43,10 @@ struct MarkdownOpenBlock {
     var fence: UInt8 = 0
     var fenceLength = 0
     var fenceOffset = 0
-    /// Where a code block starts in its first line (byte offsets into the document) and its column.
+    /// Where a code block's first line starts, and where on it the fence (or an indented
+    /// block's content) starts: byte offsets into the document, which give the block's column.
     var lineStart = 0
-    var fenceStart = 0
+    var startOffset = 0
     /// The rest of the opening fence's line: the info string before trimming.
     var infoStart = 0
     var infoEnd = 0
