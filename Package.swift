@@ -12,10 +12,10 @@ let package = Package(
         .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),
         // Test support: a stand-in for the Ollama server, which cannot be installed here.
         .executableTarget(name: "ollama-standin", path: "Tests/OllamaStandIn"),
+        // Test support: runs the built binaries, hashes trees.
+        .target(name: "RunbookTestSupport", dependencies: ["RunbookKit"], path: "Tests/RunbookTestSupport"),
         .testTarget(name: "RunbookKitTests", dependencies: ["RunbookKit"]),
-        .testTarget(
-            name: "IntegrationTests",
-            dependencies: ["RunbookKit", "runbook", "ollama-standin"]
-        ),
+        .testTarget(name: "IntegrationTests", dependencies: ["RunbookKit", "RunbookTestSupport", "runbook"]),
+        .testTarget(name: "SystemTests", dependencies: ["RunbookKit", "RunbookTestSupport", "runbook", "ollama-standin"]),
     ]
 )

@@ -25,7 +25,7 @@ final class FixtureLifecycleTests: XCTestCase {
         try write("127.0.0.1 localhost\n", to: root.appendingPathComponent("etc/hosts"))
     }
 
-    func runbook(_ command: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> RunbookBinary.Result {
+    func runbook(_ command: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> Subprocess.Result {
         try RunbookBinary.run([command, "--runbook", runbook, "--root", root.path, "--state-dir", state.path] + extra,
                               environment: environment)
     }

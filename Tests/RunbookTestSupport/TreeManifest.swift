@@ -3,11 +3,11 @@ import RunbookKit
 
 /// Every entry below a directory with its type, mode and content hash (or link target): two
 /// trees are byte-identical exactly when their manifests are equal.
-struct TreeManifest: Equatable, CustomStringConvertible {
-    var entries: [String: String]
-    var modificationTimes: [String: Double]
+public struct TreeManifest: Equatable, CustomStringConvertible {
+    public var entries: [String: String]
+    public var modificationTimes: [String: Double]
 
-    init(_ root: URL, excluding excluded: [String] = []) throws {
+    public init(_ root: URL, excluding excluded: [String] = []) throws {
         entries = [:]
         modificationTimes = [:]
         let base = root.path
@@ -34,12 +34,12 @@ struct TreeManifest: Equatable, CustomStringConvertible {
         try visit(base)
     }
 
-    static func == (lhs: TreeManifest, rhs: TreeManifest) -> Bool { lhs.entries == rhs.entries }
+    public static func == (lhs: TreeManifest, rhs: TreeManifest) -> Bool { lhs.entries == rhs.entries }
 
-    var description: String { entries.keys.sorted().map { "\($0): \(entries[$0]!)" }.joined(separator: "\n") }
+    public var description: String { entries.keys.sorted().map { "\($0): \(entries[$0]!)" }.joined(separator: "\n") }
 
     /// The entries that differ, for a readable failure.
-    func difference(from other: TreeManifest) -> String {
+    public func difference(from other: TreeManifest) -> String {
         let keys = Set(entries.keys).union(other.entries.keys).sorted()
         return keys.compactMap { key in
             entries[key] == other.entries[key] ? nil : "\(key): \(other.entries[key] ?? "absent") => \(entries[key] ?? "absent")"

@@ -1,36 +1,140 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// Starts a shell with a script and waits for it, collecting stdout and stderr together.
-struct ProcessLauncher: Sendable {
-    var environment: [String: String]?
-    var workingDirectory: String?
+/// Starts a program and waits for it, collecting what it printed.
+///
+/// It spawns with `posix_spawn` and reaps with `waitpid` itself. Once the program has exited it
+/// stops reading: a daemon the program started (a handler's `nginx`, say) may keep the output
+/// pipe open for ever, and must not hang the apply.
+public struct ProcessLauncher: Sendable {
+    public struct Output: Sendable {
+        public var status: Int32
+        public var standardOutput: Data
+        public var standardError: Data
+    }
+
+    public init() {}
 
     func run(_ command: ShellCommand) throws -> ProcessResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command.shell)
-        process.arguments = command.arguments
-        if let environment { process.environment = environment }
-        if let workingDirectory { process.currentDirectoryURL = URL(fileURLWithPath: workingDirectory) }
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        let input = Pipe()
-        process.standardInput = command.standardInput == nil ? FileHandle.nullDevice : input
-        do {
-            try process.run()
-        } catch {
-            throw HostError(path: command.shell, operation: "run", reason: "\(error.localizedDescription)")
+        let output = try run(executable: command.shell, arguments: command.arguments, input: command.standardInput,
+                             mergingOutput: true)
+        return ProcessResult(status: output.status, output: String(decoding: output.standardOutput, as: UTF8.self))
+    }
+
+    /// - Parameters:
+    ///   - environment: added to (and overriding) this process's environment.
+    ///   - mergingOutput: stderr goes to the same pipe as stdout, interleaved as printed.
+    public func run(executable: String, arguments: [String], environment: [String: String] = [:], input: Data? = nil,
+                    directory: String? = nil, mergingOutput: Bool = false) throws -> Output {
+        if let directory {
+            // posix_spawn cannot change directory portably here; a shell does it, then becomes the program.
+            return try run(executable: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments,
+                           environment: environment, input: input, mergingOutput: mergingOutput)
         }
-        if let data = command.standardInput {
-            let writer = input.fileHandleForWriting
-            DispatchQueue.global().async {
-                try? writer.write(contentsOf: data)
-                try? writer.close()
+        var outputPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1], inputPipe: [Int32] = [-1, -1]
+        guard pipe(&outputPipe) == 0, pipe(&errorPipe) == 0, pipe(&inputPipe) == 0 else {
+            throw HostError(path: executable, operation: "run", errno: errno)
+        }
+        // Only the duplicates on 0, 1 and 2 reach the program.
+        for descriptor in outputPipe + errorPipe + inputPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        if input == nil {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        } else {
+            posix_spawn_file_actions_adddup2(&actions, inputPipe[0], 0)
+        }
+        posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, mergingOutput ? outputPipe[1] : errorPipe[1], 2)
+
+        var merged = ProcessInfo.processInfo.environment
+        for (key, value) in environment { merged[key] = value }
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer {
+            argv.forEach { free($0) }
+            envp.forEach { free($0) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        for descriptor in [outputPipe[1], errorPipe[1], inputPipe[0]] { close(descriptor) }
+        guard spawned == 0 else {
+            for descriptor in [outputPipe[0], errorPipe[0], inputPipe[1]] { close(descriptor) }
+            throw HostError(path: executable, operation: "run", errno: spawned)
+        }
+        if let input {
+            let writer = inputPipe[1]
+            Thread.detachNewThread {
+                input.withUnsafeBytes { buffer in
+                    var offset = 0
+                    while offset < buffer.count {
+                        let written = write(writer, buffer.baseAddress! + offset, buffer.count - offset)
+                        if written <= 0 { break }
+                        offset += written
+                    }
+                }
+                close(writer)
+            }
+        } else {
+            close(inputPipe[1])
+        }
+        let (standardOutput, standardError, status) = collect(pid: pid, output: outputPipe[0], error: errorPipe[0])
+        close(outputPipe[0])
+        close(errorPipe[0])
+        return Output(status: status, standardOutput: standardOutput, standardError: standardError)
+    }
+
+    /// Reads both pipes until they close or the program has exited, then reaps it.
+    private func collect(pid: pid_t, output: Int32, error: Int32) -> (Data, Data, Int32) {
+        var collected = [Data(), Data()]
+        var open = [true, true]
+        var exitStatus: Int32?
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        for descriptor in [output, error] { _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK) }
+        func drain(_ index: Int, _ descriptor: Int32) {
+            while open[index] {
+                let count = read(descriptor, &buffer, buffer.count)
+                if count > 0 {
+                    collected[index].append(contentsOf: buffer[0..<count])
+                } else if count == 0 {
+                    open[index] = false
+                } else {
+                    if errno == EINTR { continue }
+                    if errno != EAGAIN { open[index] = false }
+                    return
+                }
             }
         }
-        let collected = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let status = process.terminationReason == .uncaughtSignal ? 128 + process.terminationStatus : process.terminationStatus
-        return ProcessResult(status: status, output: String(decoding: collected, as: UTF8.self))
+        while open[0] || open[1] {
+            var descriptors = [pollfd(fd: open[0] ? output : -1, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: open[1] ? error : -1, events: Int16(POLLIN), revents: 0)]
+            _ = poll(&descriptors, 2, 100)
+            drain(0, output)
+            drain(1, error)
+            if exitStatus == nil, let status = reap(pid, blocking: false) {
+                exitStatus = status
+                drain(0, output)
+                drain(1, error)
+                break
+            }
+        }
+        return (collected[0], collected[1], exitStatus ?? reap(pid, blocking: true) ?? 1)
+    }
+
+    /// The exit code, or 128 + the signal that ended the program.
+    private func reap(_ pid: pid_t, blocking: Bool) -> Int32? {
+        var status: Int32 = 0
+        while true {
+            let result = waitpid(pid, &status, blocking ? 0 : WNOHANG)
+            if result == pid { break }
+            if result == 0 { return nil }
+            if errno == EINTR { continue }
+            return nil
+        }
+        let signal = status & 0x7f
+        return signal == 0 ? (status >> 8) & 0xff : 128 + signal
     }
 }
