@@ -1,0 +1,149 @@
+import Foundation
+import RunbookTestSupport
+import XCTest
+
+/// The configuration the runbook writes, served by a real nginx over real HTTPS, with the
+/// stand-in Ollama server behind it. Every request verifies the certificate the runbook's
+/// self-signed mode made.
+final class NginxSystemTests: XCTestCase {
+    nonisolated(unsafe) static var shared: NginxSandbox?
+    nonisolated(unsafe) static var setUpError: Error?
+
+    override class func setUp() {
+        super.setUp()
+        do {
+            shared = try NginxSandbox()
+        } catch {
+            setUpError = error
+        }
+    }
+
+    override class func tearDown() {
+        shared?.tearDown()
+        shared = nil
+        super.tearDown()
+    }
+
+    func sandbox() throws -> NginxSandbox {
+        if let error = Self.setUpError { throw error }
+        return try XCTUnwrap(Self.shared)
+    }
+
+    let generate = #"{"model": "llama3.2:3b", "prompt": "What is a keepalive?", "stream": false}"#
+    var directGenerate: String { "https://\(NginxSandbox.domain)/direct/api/generate" }
+
+    /// Status code and body of one request.
+    func request(_ arguments: [String]) throws -> (status: Int, body: String) {
+        let result = try sandbox().curl(["-o", "-", "-w", "\n%{http_code}"] + arguments)
+        XCTAssertEqual(result.status, 0, "curl failed: \(result.all)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    func testGeneratedConfigurationPassesNginxTest() throws {
+        let test = try XCTUnwrap(try sandbox().configurationTest)
+        XCTAssertEqual(test.status, 0, test.all)
+        XCTAssertTrue(test.stderr.contains("syntax is ok") && test.stderr.contains("test is successful"), test.stderr)
+    }
+
+    func testTheKeyDecidesAccess() throws {
+        let noKey = try request(["-d", generate, directGenerate])
+        XCTAssertEqual(noKey.status, 403)
+        let wrongKey = try request(["-H", "X-Ollama-Key: not-the-key", "-d", generate, directGenerate])
+        XCTAssertEqual(wrongKey.status, 403)
+        let rightKey = try request(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-d", generate, directGenerate])
+        XCTAssertEqual(rightKey.status, 200, rightKey.body)
+        let answer = try JSONSerialization.jsonObject(with: Data(rightKey.body.utf8)) as? [String: Any]
+        XCTAssertEqual(answer?["done"] as? Bool, true, rightKey.body)
+        XCTAssertEqual(answer?["model"] as? String, "llama3.2:3b")
+        XCTAssertNotNil(answer?["eval_count"])
+    }
+
+    func testTheBackendNeverSeesTheKey() throws {
+        _ = try request(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-d", generate, directGenerate])
+        let log = try String(contentsOf: try sandbox().requestLog, encoding: .utf8)
+        XCTAssertTrue(log.contains("/api/generate"), "the stand-in should have logged the request: \(log)")
+        XCTAssertFalse(log.lowercased().contains("x-ollama-key"), log)
+        XCTAssertFalse(log.contains(NginxSandbox.secret), log)
+        XCTAssertTrue(log.contains("\"host\":\"localhost\""), "nginx sends Host: localhost upstream: \(log)")
+    }
+
+    func testPlainHTTPRedirectsToHTTPS() throws {
+        let result = try sandbox().curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://\(NginxSandbox.domain)/direct/api/tags"])
+        XCTAssertEqual(result.stdout, "301 https://\(NginxSandbox.domain)/direct/api/tags", result.all)
+    }
+
+    func testEverythingOutsideDirectIsNotFound() throws {
+        for path in ["/", "/api/tags", "/direct", "/DIRECT/api/tags"] {
+            let answer = try request(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "https://\(NginxSandbox.domain)\(path)"])
+            XCTAssertEqual(answer.status, 404, path)
+        }
+    }
+
+    func testStreamedAnswerArrivesInPieces() throws {
+        let sandbox = try sandbox()
+        let (program, arguments) = sandbox.namespace.command("/usr/bin/curl", [
+            "-sS", "-N", "--resolve", "\(NginxSandbox.domain):443:127.0.0.1", "--cacert", sandbox.certificate,
+            "-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-d", #"{"model": "llama3.2:3b", "prompt": "stream", "stream": true}"#,
+            directGenerate,
+        ])
+        let stream = try StreamingRequest(program: program, arguments: arguments)
+        XCTAssertEqual(stream.wait(timeout: 30), 0)
+        let lines = stream.lines
+        XCTAssertEqual(lines.count, 7, "six chunks and the final object: \(lines.map(\.text))")
+        XCTAssertTrue(lines.last?.text.contains("\"done\":true") ?? false)
+        // The stand-in writes a chunk every 300 ms: buffered, everything would arrive at once.
+        let spread = (lines.last?.arrival ?? 0) - (lines.first?.arrival ?? 0)
+        XCTAssertGreaterThan(spread, 1.2, "the first chunk must reach the client well before the last is written")
+    }
+
+    func testReloadDuringAStreamDoesNotCutIt() throws {
+        let sandbox = try sandbox()
+        let (program, arguments) = sandbox.namespace.command("/usr/bin/curl", [
+            "-sS", "-N", "--resolve", "\(NginxSandbox.domain):443:127.0.0.1", "--cacert", sandbox.certificate,
+            "-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-d", #"{"model": "llama3.2:3b", "prompt": "reload", "stream": true}"#,
+            directGenerate,
+        ])
+        let workersBefore = sandbox.workerProcessIDs()
+        let stream = try StreamingRequest(program: program, arguments: arguments)
+        XCTAssertTrue(stream.waitForFirstLine(timeout: 10))
+        let master = try XCTUnwrap(sandbox.masterProcessID)
+        XCTAssertEqual(kill(master, SIGHUP), 0, "reload nginx")
+        XCTAssertEqual(stream.wait(timeout: 30), 0)
+        XCTAssertEqual(stream.lines.count, 7, "\(stream.lines.map(\.text))")
+        XCTAssertTrue(stream.lines.last?.text.contains("\"done\":true") ?? false)
+        for _ in 0..<50 where Set(sandbox.workerProcessIDs()) == Set(workersBefore) { usleep(100_000) }
+        XCTAssertNotEqual(Set(sandbox.workerProcessIDs()), Set(workersBefore), "the reload really replaced the workers")
+    }
+
+    func testRateLimitAnswers429() throws {
+        let sandbox = try sandbox()
+        let urls = Array(repeating: "https://\(NginxSandbox.domain)/direct/api/version", count: 60)
+        let result = try sandbox.curl(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-w", "\n@status %{http_code}\n"] + urls)
+        let codes = result.stdout.split(separator: "\n").filter { $0.hasPrefix("@status ") }.map { String($0.dropFirst(8)) }
+        XCTAssertEqual(codes.count, 60, result.all)
+        XCTAssertEqual(codes.first, "200")
+        XCTAssertTrue(codes.contains("429"), "a burst above the rate gets 429: \(codes)")
+        sleep(3)
+        XCTAssertEqual(try request(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "https://\(NginxSandbox.domain)/direct/api/version"]).status, 200,
+                       "after the burst, requests succeed again")
+    }
+
+    func testAccessLogIsJSONWithTheArticlesFieldsAndNoKey() throws {
+        let sandbox = try sandbox()
+        _ = try request(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-d", generate, directGenerate])
+        _ = try request(["-H", "X-Ollama-Key: wrong", "-d", generate, directGenerate])
+        let log = try String(contentsOf: sandbox.root.appendingPathComponent("var/log/nginx/inference-access.log"), encoding: .utf8)
+        let lines = log.split(separator: "\n")
+        XCTAssertGreaterThanOrEqual(lines.count, 2)
+        let fields = ["time", "remote_addr", "x_forwarded_for", "request_id", "host", "method", "uri", "args", "protocol",
+                      "status", "bytes_sent", "body_bytes_sent", "request_time", "upstream_addr", "upstream_status",
+                      "upstream_response_time", "upstream_connect_time", "upstream_header_time", "referer", "user_agent"]
+        for line in lines {
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            XCTAssertEqual(Set(object?.keys.map { $0 } ?? []), Set(fields), String(line))
+            XCTAssertFalse(line.contains(NginxSandbox.secret), String(line))
+        }
+        XCTAssertFalse(log.contains("wrong"), "no key value of any kind is logged")
+    }
+}
