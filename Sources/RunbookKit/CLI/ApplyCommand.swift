@@ -68,7 +68,7 @@ struct ApplyCommand {
             console.line("\n" + console.style.bold(outcome.changedSteps == 0 ? "Apply complete: no changes" : "Apply complete: \(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed") + snapshot + (outcome.quit ? " (stopped at your request)" : "") + ".")
             return
         }
-        console.error("\n" + failure.description)
+        console.error("\n" + failure)
         if let restoreError = outcome.restoreError {
             console.error("error: restoring failed too: \(restoreError)\n`runbook rollback \(outcome.snapshotID ?? 0)` retries it.")
         } else if outcome.restored.isEmpty {
@@ -90,7 +90,7 @@ struct ApplyCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let summary = Summary(ok: outcome.failure == nil, changedSteps: outcome.changedSteps, snapshot: outcome.snapshotID,
-                              failure: outcome.failure?.description, restored: outcome.restored)
+                              failure: outcome.failure, restored: outcome.restored)
         session.console.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
     }
 }

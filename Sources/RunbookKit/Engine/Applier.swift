@@ -18,7 +18,8 @@ public final class Applier {
     public struct Outcome: Sendable {
         public var snapshotID: Int?
         public var changedSteps: Int
-        public var failure: StepFailure?
+        /// What failed, as `FILE:LINE:COL: error: ...` with the command's output.
+        public var failure: String?
         public var restored: [String]
         public var restoreError: String?
         public var quit: Bool
@@ -78,7 +79,7 @@ public final class Applier {
         var changed = 0
         for step in chapter.changingSteps where options.only.isEmpty || options.only.contains(step.info.id) {
             try FaultInjection.throwingPoint("step:\(step.info.id)")
-            let plan = try step.plan(in: PlanningView(host: host))
+            let plan = try step.observe(in: PlanningView(host: host))
             guard plan.hasChanges else {
                 report(.step(plan, applied: false))
                 continue
@@ -168,14 +169,11 @@ public final class Applier {
 
     /// Restores this apply's changes, reruns the handlers it had run, and reports the failure.
     private func fail(_ error: Error, changed: Int) throws -> Outcome {
-        let failure = (error as? StepFailure) ?? StepFailure(
-            step: StepInfo(id: "apply", kind: .run, chapter: "", location: SourceLocation(file: prepared.runbook.directory, line: 0),
-                           heading: nil, summary: "apply"),
-            message: "\(error)")
+        let failure = "\(error)"
         guard let recorder else {
             return Outcome(snapshotID: nil, changedSteps: changed, failure: failure, restored: [], quit: false)
         }
-        report(.restoring(reason: "\(failure.step.id) failed; restoring what this apply changed"))
+        report(.restoring(reason: "a step failed; restoring what this apply changed"))
         let restorer = Restorer(host: host, store: recorder.store, executor: ChangeExecutor(host: host, recorder: nil))
         var restored: [String] = []
         var restoreError: String?
@@ -194,7 +192,7 @@ public final class Applier {
         } catch {
             restoreError = "\(error)"
         }
-        try recorder.finish(.failed, failure: redactor.redact(failure.description))
+        try recorder.finish(.failed, failure: redactor.redact(failure))
         return Outcome(snapshotID: recorder.id, changedSteps: changed, failure: failure, restored: restored,
                        restoreError: restoreError, quit: false)
     }

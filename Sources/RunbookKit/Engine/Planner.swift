@@ -17,7 +17,7 @@ public struct Planner {
         for chapter in prepared.chapters where !chapter.steps.isEmpty || !chapter.inactive.isEmpty {
             var steps: [StepPlan] = []
             for step in chapter.changingSteps {
-                let planned = try step.plan(in: view)
+                let planned = try step.observe(in: view)
                 view.assume(planned, of: step)
                 steps.append(planned)
             }

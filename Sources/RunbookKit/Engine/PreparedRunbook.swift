@@ -50,6 +50,10 @@ public struct PreparedRunbook: Sendable {
                 guard let made = try collector.attempt({ try RunbookStep.make(block, variables: variables) }) else { continue }
                 guard let step = made else {
                     prepared.inactive.append((block, RunbookStep.condition(of: block) ?? ""))
+                    // Still validated, as far as its variables have values: a typo must not wait for the day the condition holds.
+                    if usesOnlySetVariables(block, variables) {
+                        _ = try collector.attempt { try RunbookStep.make(block, variables: variables, ignoringWhen: true) }
+                    }
                     continue
                 }
                 if case .handler(let handler) = step { handlers.append(handler) }
@@ -71,6 +75,11 @@ public struct PreparedRunbook: Sendable {
         collector.record(contentsOf: conflicts(in: chapters))
         try collector.throwIfAny()
         return PreparedRunbook(runbook: runbook, variables: variables, chapters: chapters, handlers: handlers)
+    }
+
+    private static func usesOnlySetVariables(_ block: StepBlock, _ variables: ResolvedVariables) -> Bool {
+        let texts = [block.body] + block.words.compactMap(\.value)
+        return texts.allSatisfy { text in Template.placeholders(in: text).allSatisfy { variables.values[$0.name] != nil } }
     }
 
     /// Two active steps that manage one path must want the same thing of it.

@@ -5,11 +5,14 @@ public struct HostError: Error, Sendable, Equatable, CustomStringConvertible {
     public var path: String
     public var operation: String
     public var reason: String
+    /// What the operator can do about it, when there is something specific.
+    public var hint: String?
 
-    public init(path: String, operation: String, reason: String) {
+    public init(path: String, operation: String, reason: String, hint: String? = nil) {
         self.path = path
         self.operation = operation
         self.reason = reason
+        self.hint = hint
     }
 
     init(path: String, operation: String, errno code: Int32) {

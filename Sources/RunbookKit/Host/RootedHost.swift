@@ -33,7 +33,8 @@ public struct RootedHost: Host {
             case ".": continue
             case "..":
                 guard !resolved.isEmpty else {
-                    throw HostError(path: path, operation: "use", reason: "it climbs out of the --root directory with '..'")
+                    throw HostError(path: path, operation: "use", reason: "it climbs out of the --root directory with '..'",
+                                    hint: "write the path without '..'")
                 }
                 resolved.removeLast()
                 continue
@@ -47,7 +48,8 @@ public struct RootedHost: Host {
             }
             linksFollowed += 1
             guard linksFollowed <= 40 else {
-                throw HostError(path: path, operation: "use", reason: "too many levels of symbolic links")
+                throw HostError(path: path, operation: "use", reason: "too many levels of symbolic links",
+                                hint: "the links under the --root directory form a loop; fix or remove one of them")
             }
             let targetComponents = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             if target.hasPrefix("/") {
@@ -58,7 +60,8 @@ public struct RootedHost: Host {
                     if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
                     if depth < 0 {
                         throw HostError(path: path, operation: "use",
-                                        reason: "the link \(([""] + resolved + [component]).joined(separator: "/")) -> \(target) escapes the --root directory")
+                                        reason: "the link \(([""] + resolved + [component]).joined(separator: "/")) -> \(target) escapes the --root directory",
+                                        hint: "make the link point inside the --root directory, or remove it")
                     }
                 }
             }

@@ -34,7 +34,9 @@ public enum InfoStringParser {
             }
             index += 1
             var value = ""
+            var valueStart = index
             if index < characters.count, characters[index] == "\"" || characters[index] == "'" {
+                valueStart = index + 1
                 let quote = characters[index]
                 let quoteStart = index
                 index += 1
@@ -73,7 +75,7 @@ public enum InfoStringParser {
                     index += 1
                 }
             }
-            words.append(InfoWord(key: key, value: value, location: location(wordStart)))
+            words.append(InfoWord(key: key, value: value, location: location(wordStart), valueLocation: location(valueStart)))
         }
         return words
     }

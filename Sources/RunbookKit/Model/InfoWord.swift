@@ -4,10 +4,13 @@ public struct InfoWord: Sendable, Hashable {
     /// nil for a flag; the unquoted value for an attribute.
     public var value: String?
     public var location: SourceLocation
+    /// Where the value itself starts (after `key=` and an opening quote).
+    public var valueLocation: SourceLocation
 
-    public init(key: String, value: String?, location: SourceLocation) {
+    public init(key: String, value: String?, location: SourceLocation, valueLocation: SourceLocation? = nil) {
         self.key = key
         self.value = value
         self.location = location
+        self.valueLocation = valueLocation ?? location
     }
 }

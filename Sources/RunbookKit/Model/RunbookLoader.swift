@@ -42,6 +42,7 @@ public struct RunbookLoader {
         let text = try Self.decodeUTF8(data, file: file)
         try Self.refuseAmbiguousText(data, file: file)
         let document = MarkdownScanner.scan(text)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         let chapterName = String(name.dropLast(3))
         var title: String?
         var heading: String?
@@ -69,8 +70,13 @@ public struct RunbookLoader {
                 guard let (language, words, kind) = try collector.attempt({ try Self.classify(block.rawInfo, at: infoStart) }),
                       let kind else { continue }
                 if !block.isClosed {
-                    collector.record(Diagnostic("this step's code fence is never closed", at: fence,
-                                                hint: "close it with a matching fence; otherwise CommonMark runs it to the end of the file"))
+                    let prefix = lines[block.line - 1].prefix(block.column - 1)
+                    let lastBodyLine = block.bodyLine + block.body.split(separator: "\n", omittingEmptySubsequences: false).count - 2
+                    let endedByContainer = lines.dropFirst(max(0, lastBodyLine)).contains { $0.contains { !$0.isWhitespace } }
+                    let container = !endedByContainer ? nil : prefix.contains(">") ? "block quote" : "list item"
+                    collector.record(Diagnostic("this step's code fence is never closed", at: fence, hint: container.map {
+                        "close it with a matching fence inside the \($0); otherwise CommonMark ends it where the \($0) ends"
+                    } ?? "close it with a matching fence; otherwise CommonMark runs it to the end of the file"))
                     continue
                 }
                 let bodyLocation = SourceLocation(file: file, line: block.bodyLine, column: block.column)
@@ -82,9 +88,11 @@ public struct RunbookLoader {
                 }
                 let id = words.first { $0.key == "id" }?.value ?? "\(chapterName)/\(steps.count + 1)"
                 steps.append(StepBlock(kind: kind, id: id, chapter: chapterName, language: language, words: words,
-                                       body: block.body, location: fence, bodyLocation: bodyLocation, heading: heading))
+                                       body: block.body, location: fence, bodyLocation: bodyLocation,
+                                       bodyColumns: Self.bodyColumns(block, lines: lines), heading: heading))
             }
         }
+        collector.record(contentsOf: Self.stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file))
         try collector.throwIfAny()
         return Chapter(name: chapterName, file: file, title: title ?? chapterName, steps: steps, variables: variables)
     }
@@ -130,27 +138,62 @@ public struct RunbookLoader {
         if !takesValue && marker.value != nil {
             throw Diagnostic("'\(marker.key)' is a flag and takes no value", at: marker.location, hint: "write just \(marker.key)")
         }
+        if kind == .vars, let extra = words.first(where: { $0.key != "vars" }) {
+            throw Diagnostic("a vars block takes no attributes", at: extra.location, hint: "declare variables in its body")
+        }
         var seen: Set<String> = []
         for word in words {
             if !seen.insert(word.key).inserted {
                 throw Diagnostic("attribute '\(word.key)' is given twice", at: word.location, hint: "keep one")
             }
             guard word.key == marker.key || kind.attributes.contains(word.key) else {
-                throw Diagnostic("\(kind.displayName) steps have no attribute '\(word.key)'", at: word.location,
-                                 hint: suggestion(for: word.key, among: kind.attributes, what: "\(kind.displayName) steps take"))
+                let owners = StepKind.allCases.filter { $0.attributes.contains(word.key) || $0.marker.word == word.key }
+                let hint = owners.isEmpty
+                    ? suggestion(for: word.key, among: kind.attributes, what: "\(kind.displayName) steps take")
+                    : "\(word.key)= belongs to \(owners.map(\.displayName).joined(separator: " and ")) steps; \(kind.displayName) steps take \(kind.attributes.sorted().joined(separator: ", "))"
+                throw Diagnostic("\(kind.displayName) steps have no attribute '\(word.key)'", at: word.location, hint: hint)
             }
             let isFlag = StepKind.flags.contains(word.key)
             if isFlag && word.value != nil {
                 throw Diagnostic("'\(word.key)' is a flag and takes no value", at: word.location, hint: "write just \(word.key)")
             }
-            if !isFlag && word.value == nil {
+            if !isFlag && (word.value ?? "").isEmpty {
                 throw Diagnostic("'\(word.key)' needs a value", at: word.location, hint: "write \(word.key)=VALUE")
             }
         }
-        if kind == .vars, let extra = words.first(where: { $0.key != "vars" }) {
-            throw Diagnostic("a vars block takes no attributes", at: extra.location, hint: "declare variables in its body")
-        }
         return (language, words, kind)
+    }
+
+    /// The source column where each body line starts: container prefixes and fence indentation
+    /// are not part of the body, but errors must point at the source.
+    static func bodyColumns(_ block: MarkdownCodeBlock, lines: [Substring]) -> [Int] {
+        block.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { offset, bodyLine in
+            let index = block.bodyLine - 1 + offset
+            guard index < lines.count, lines[index].hasSuffix(bodyLine) else { return block.column }
+            return lines[index].count - bodyLine.count + 1
+        }
+    }
+
+    /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
+    /// step as a paragraph, and it would silently never run.
+    static func stepsHiddenByBackticks(lines: [Substring], codeBlocks: [MarkdownCodeBlock], file: String) -> [Diagnostic] {
+        var insideCode = IndexSet()
+        for block in codeBlocks {
+            let bodyLines = block.body.split(separator: "\n", omittingEmptySubsequences: true).count
+            insideCode.insert(integersIn: block.line...(max(block.line, block.bodyLine + bodyLines)))
+        }
+        var found: [Diagnostic] = []
+        for (index, line) in lines.enumerated() where !insideCode.contains(index + 1) {
+            let indent = line.prefix { $0 == " " }.count
+            guard indent <= 3, line.dropFirst(indent).hasPrefix("```") else { continue }
+            let info = String(line.dropFirst(indent).drop { $0 == "`" })
+            guard info.contains("`"),
+                  (try? classify(info, at: SourceLocation(file: file, line: index + 1)))?.2 != nil else { continue }
+            found.append(Diagnostic("this looks like a step, but a backtick fence's info string cannot hold a backtick, so Markdown shows it as plain text and it would never run",
+                                    at: SourceLocation(file: file, line: index + 1, column: indent + 1),
+                                    hint: "fence the block with ~~~ instead"))
+        }
+        return found
     }
 
     /// Step bodies are written byte for byte, so line endings and a BOM must not be ambiguous.

@@ -15,6 +15,8 @@ public struct StepBlock: Sendable {
     public var location: SourceLocation
     /// The body's first line, for errors inside the body.
     public var bodyLocation: SourceLocation
+    /// The source column of each body line's first character.
+    public var bodyColumns: [Int]
     public var heading: String?
 
     public func word(_ key: String) -> InfoWord? { words.first { $0.key == key } }

@@ -41,25 +41,28 @@ public enum Template {
     }
 
     /// The names used in `text`, in order, with their positions as source locations.
-    static func references(in text: String, at start: SourceLocation, sameLine: Bool) -> [(name: String, location: SourceLocation)] {
+    static func references(in text: String, at start: SourceLocation, sameLine: Bool,
+                           lineColumns: [Int]? = nil) -> [(name: String, location: SourceLocation)] {
         placeholders(in: text).map { placeholder in
+            let lineStart = lineColumns.flatMap { placeholder.line < $0.count ? $0[placeholder.line] : nil } ?? start.column
             let location = sameLine
                 ? start.movedTo(column: start.column + placeholder.column - 1)
                 : SourceLocation(file: start.file, line: start.line + placeholder.line,
-                                 column: start.column + placeholder.column - 1)
+                                 column: lineStart + placeholder.column - 1)
             return (placeholder.name, location)
         }
     }
 
     /// Substitutes every placeholder. `start` is where the text begins in the runbook;
     /// `sameLine` says the text is an attribute value (columns count from `start`).
+    /// `lineColumns` gives the source column of each line's start, for a body whose lines were indented.
     public static func render(_ text: String, with variables: ResolvedVariables, at start: SourceLocation,
-                              sameLine: Bool = false) throws -> String {
+                              sameLine: Bool = false, lineColumns: [Int]? = nil) throws -> String {
         let found = placeholders(in: text)
         guard !found.isEmpty else { return text }
         var result = ""
         var cursor = text.startIndex
-        let locations = references(in: text, at: start, sameLine: sameLine)
+        let locations = references(in: text, at: start, sameLine: sameLine, lineColumns: lineColumns)
         for (placeholder, reference) in zip(found, locations) {
             result += text[cursor..<placeholder.range.lowerBound]
             result += try variables.value(of: placeholder.name, usedAt: reference.location)

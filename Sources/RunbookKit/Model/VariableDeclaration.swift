@@ -17,6 +17,8 @@ public struct VariableDeclaration: Sendable {
     public var pattern: String?
     public var type: ValueType
     public var location: SourceLocation
+    /// Where the default's value is written, for errors inside it.
+    public var defaultLocation: SourceLocation?
 
     static let keys: Set<String> = ["default", "about", "secret", "generated", "values", "pattern", "type"]
 
@@ -90,7 +92,8 @@ public struct VariableDeclaration: Sendable {
             name: nameWord.key, defaultValue: seen["default"]?.value, about: about,
             isSecret: seen["secret"] != nil || generatedBytes != nil, generatedBytes: generatedBytes,
             allowedValues: seen["values"]?.value.map { $0.split(separator: ",").map(String.init) },
-            pattern: seen["pattern"]?.value, type: type, location: nameWord.location)
+            pattern: seen["pattern"]?.value, type: type, location: nameWord.location,
+            defaultLocation: seen["default"]?.valueLocation)
     }
 
     public static func isValidName(_ name: String) -> Bool {

@@ -23,7 +23,7 @@ public struct VariableInput: Sendable {
     /// `--var domain=inference.example.com`.
     public static func parseArgument(_ argument: String) throws -> VariableInput {
         guard let equals = argument.firstIndex(of: "="), equals != argument.startIndex else {
-            throw Diagnostic("expected NAME=VALUE", origin: "--var \(argument.split(separator: "=").first ?? "")",
+            throw Diagnostic("expected NAME=VALUE", origin: "--var \(argument)",
                              hint: "for example --var domain=inference.example.com")
         }
         return VariableInput(name: String(argument[..<equals]), value: String(argument[argument.index(after: equals)...]),
@@ -40,7 +40,7 @@ public struct VariableInput: Sendable {
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
             let location = SourceLocation(file: file, line: offset + 1, column: indent + 1)
-            guard let equals = trimmed.firstIndex(of: "=") else {
+            guard let equals = trimmed.firstIndex(of: "="), equals != trimmed.startIndex else {
                 collector.record(Diagnostic("expected NAME=VALUE", at: location, hint: "one variable per line, like domain=example.com"))
                 continue
             }

@@ -67,7 +67,8 @@ public struct VariableResolver {
                 if let referenced = byName[reference.name] { try resolveDefault(referenced) }
             }
             let partial = ResolvedVariables(declarations: byName, values: values)
-            let value = try Template.render(template, with: partial, at: declaration.location, sameLine: true)
+            let value = try Template.render(template, with: partial, at: declaration.defaultLocation ?? declaration.location,
+                                            sameLine: true)
             if let problem = declaration.problem(with: value) {
                 throw Diagnostic("the default of \(problem.prefix(1).lowercased() + problem.dropFirst())",
                                  at: declaration.location, hint: "fix the default, or give a value with --var")

@@ -44,6 +44,10 @@ public struct HTTPCheckStep: VerifyingStep {
                              hint: "start the body with a line like: GET https://example.com/")
         }
         let parts = requestLine.split(separator: " ").map(String.init)
+        if parts.count >= 2, !Self.methods.contains(parts[0]), parts[0].allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            throw Diagnostic("'\(parts[0])' is not an HTTP method", at: location(lineNumber),
+                             hint: "use \(Self.methods.sorted().dropLast().joined(separator: ", ")) or \(Self.methods.sorted().last!)")
+        }
         guard parts.count >= 2, parts.count <= 3, Self.methods.contains(parts[0]),
               parts[1].hasPrefix("http://") || parts[1].hasPrefix("https://"), parts.count == 2 || parts[2].hasPrefix("HTTP/") else {
             throw Diagnostic("the request line must be METHOD URL", at: location(lineNumber),

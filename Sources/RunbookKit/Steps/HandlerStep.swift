@@ -19,6 +19,10 @@ public struct HandlerStep: Sendable {
                              hint: "use letters, digits, - and _")
         }
         info = source.info("handler \(name)")
-        script = ShellCommand(script: try source.body(), shell: source.shell, exitOnError: true)
+        let body = try source.body()
+        guard body.contains(where: { !$0.isWhitespace }) else {
+            throw Diagnostic("the handler's script is empty", at: source.block.location, hint: "write the commands in the block")
+        }
+        script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
     }
 }

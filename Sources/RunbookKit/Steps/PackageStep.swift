@@ -13,7 +13,10 @@ public struct PackageStep: ChangingStep {
 
     init(_ source: StepSource) throws {
         packages = try source.list("package")
-        if let bad = packages.first(where: { !$0.allSatisfy { $0.isLetter || $0.isNumber || "+-.:".contains($0) } }) {
+        let allowed = Set("abcdefghijklmnopqrstuvwxyz0123456789+-.:")
+        if let bad = packages.first(where: { name in
+            !name.allSatisfy(allowed.contains) || !(name.first.map { $0.isASCII && ($0.isLowercase || $0.isNumber) } ?? false)
+        }) {
             throw Diagnostic("'\(bad)' is not a Debian package name", at: source.location("package"),
                              hint: "names are lowercase letters, digits and + - .")
         }

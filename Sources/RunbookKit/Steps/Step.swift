@@ -33,12 +33,18 @@ public enum RunbookStep: Sendable {
         }
     }
 
-    /// Builds the typed step for a block, or nil when its `when` is false.
-    public static func make(_ block: StepBlock, variables: ResolvedVariables) throws -> RunbookStep? {
+    /// Builds the typed step for a block, or nil when its `when` is false (unless `ignoringWhen`,
+    /// which builds it anyway so that `check` validates every step, whatever the variables).
+    public static func make(_ block: StepBlock, variables: ResolvedVariables, ignoringWhen: Bool = false) throws -> RunbookStep? {
         let source = StepSource(block: block, variables: variables)
         if let when = block.word("when"), let text = when.value {
             let condition = try StepCondition(parsing: text, at: when.location)
-            guard try condition.holds(in: variables, at: when.location) else { return nil }
+            if let declaration = variables.declarations[condition.variable], let allowed = declaration.allowedValues,
+               !allowed.contains(condition.value) {
+                throw Diagnostic("when= compares '\(condition.variable)' with '\(condition.value)', but '\(condition.variable)' must be one of \(allowed.joined(separator: ", "))",
+                                 at: when.location, hint: "see its declaration at \(declaration.location)")
+            }
+            guard try condition.holds(in: variables, at: when.location) || ignoringWhen else { return nil }
         }
         switch block.kind {
         case .file: return .changing(try FileStep(source))
@@ -55,6 +61,17 @@ public enum RunbookStep: Sendable {
 
     /// The `when` of a block, for reporting a skipped step; nil when it has none.
     public static func condition(of block: StepBlock) -> String? { block.value("when") }
+}
+
+extension ChangingStep {
+    /// `plan(in:)`, with a failure at the OS boundary reported at the step that met it.
+    public func observe(in view: SystemView) throws -> StepPlan {
+        do {
+            return try plan(in: view)
+        } catch let error as HostError {
+            throw Diagnostic(error.description, at: info.location, hint: error.hint ?? "check the path and its permissions")
+        }
+    }
 }
 
 extension SystemView {

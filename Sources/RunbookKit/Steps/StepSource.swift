@@ -8,8 +8,7 @@ struct StepSource {
 
     func string(_ key: String) throws -> String? {
         guard let word = block.word(key), let value = word.value else { return nil }
-        let valueColumn = word.location.column + key.count + 1
-        return try Template.render(value, with: variables, at: word.location.movedTo(column: valueColumn), sameLine: true)
+        return try Template.render(value, with: variables, at: word.valueLocation, sameLine: true)
     }
 
     func location(_ key: String) -> SourceLocation { block.word(key)?.location ?? block.location }
@@ -49,7 +48,7 @@ struct StepSource {
 
     func list(_ key: String) throws -> [String] {
         guard let text = try string(key) else { return [] }
-        let items = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         if items.isEmpty || items.contains("") {
             throw Diagnostic("\(key)= takes a comma-separated list without empty items", at: location(key),
                              hint: "for example \(key)=a,b")
@@ -58,7 +57,7 @@ struct StepSource {
     }
 
     func body() throws -> String {
-        try Template.render(block.body, with: variables, at: block.bodyLocation)
+        try Template.render(block.body, with: variables, at: block.bodyLocation, lineColumns: block.bodyColumns)
     }
 
     /// The shell a script runs with, from the block's language word.
