@@ -1,0 +1,1 @@
+/etc/app/loop.d
