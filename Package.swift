@@ -15,7 +15,7 @@ let package = Package(
         // Test support: runs the built binaries, hashes trees.
         .target(name: "RunbookTestSupport", dependencies: ["RunbookKit"], path: "Tests/RunbookTestSupport"),
         .testTarget(name: "RunbookKitTests", dependencies: ["RunbookKit"]),
-        .testTarget(name: "IntegrationTests", dependencies: ["RunbookKit", "RunbookTestSupport", "runbook"]),
+        .testTarget(name: "IntegrationTests", dependencies: ["RunbookKit", "RunbookTestSupport", "runbook", "ollama-standin"]),
         .testTarget(name: "SystemTests", dependencies: ["RunbookKit", "RunbookTestSupport", "runbook", "ollama-standin"]),
     ]
 )

@@ -1,0 +1,128 @@
+import Foundation
+import XCTest
+
+/// Apply on the live host (no `--root`), with every path inside a temporary folder: handlers,
+/// guards, validations, checks and http checks really run, and failures really restore.
+final class LiveHostTests: XCTestCase {
+    let runbook = RunbookBinary.fixtures.appendingPathComponent("runbooks/live").path
+    var base: URL!
+    var state: URL!
+    var standIn: Process?
+    var apiPort = 0
+
+    override func setUpWithError() throws {
+        let temporary = try makeTemporaryDirectory(self, "live")
+        base = temporary.appendingPathComponent("base")
+        state = temporary.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        apiPort = try startStandIn(log: temporary.appendingPathComponent("standin.log"))
+    }
+
+    override func tearDown() {
+        standIn?.terminate()
+        standIn?.waitUntilExit()
+    }
+
+    /// The stand-in Ollama server on a free loopback port, for the http check.
+    func startStandIn(log: URL) throws -> Int {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RunbookBinary.product("ollama-standin"))
+        process.environment = ["OLLAMA_HOST": "127.0.0.1:0"]
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: log)
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        standIn = process
+        for _ in 0..<100 {
+            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "listening on 127.0.0.1:"),
+               let port = Int(text[range.upperBound...].prefix { $0.isNumber }) {
+                return port
+            }
+            usleep(50_000)
+        }
+        throw MissingStandIn()
+    }
+
+    struct MissingStandIn: Error {}
+
+    func runbook(_ command: String, _ extra: [String] = []) throws -> Subprocess.Result {
+        try RunbookBinary.run([command, "--runbook", runbook, "--state-dir", state.path, "--var", "base=\(base.path)",
+                               "--var", "api_port=\(apiPort)"] + extra)
+    }
+
+    var handlerLog: String { (try? String(contentsOf: base.appendingPathComponent("handler.log"), encoding: .utf8)) ?? "" }
+
+    func testLiveApplyRunsHandlersOnceChecksAndConverges() throws {
+        let plan = try runbook("plan")
+        XCTAssertEqual(plan.status, 2, plan.all)
+        XCTAssertTrue(plan.stdout.contains("runs: \(base.path)/seed does not exist"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("= 01-service/5  package coreutils: coreutils already installed"), plan.stdout)
+
+        let apply = try runbook("apply")
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertEqual(handlerLog, "reload\n", "notified twice, the handler runs once")
+        XCTAssertEqual(try String(contentsOf: base.appendingPathComponent("seed"), encoding: .utf8), "seeded\n")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("guard-broken").path))
+        XCTAssertTrue(apply.stdout.contains("✓ 01-service/7"), apply.stdout)
+
+        let replan = try runbook("plan")
+        XCTAssertEqual(replan.status, 0, replan.all)
+        XCTAssertTrue(replan.stdout.contains("the guard unless"), replan.stdout)
+        let again = try runbook("apply")
+        XCTAssertEqual(again.status, 0, again.all)
+        XCTAssertEqual(handlerLog, "reload\n", "a converged apply fires no handler")
+    }
+
+    func testFailedValidationPutsTheOldFileBack() throws {
+        XCTAssertEqual(try runbook("apply").status, 0)
+        let config = base.appendingPathComponent("etc/app.conf")
+        let before = try String(contentsOf: config, encoding: .utf8)
+        let failed = try runbook("apply", ["--var", "greeting=bonjour"])
+        XCTAssertEqual(failed.status, 1, failed.all)
+        XCTAssertTrue(failed.stderr.contains("01-service.md:16:1: error: 01-service/1"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("validation `grep -q"), failed.stderr)
+        XCTAssertTrue(failed.stderr.contains("Restored 1 path"), failed.stderr)
+        XCTAssertEqual(try String(contentsOf: config, encoding: .utf8), before)
+        XCTAssertEqual(handlerLog, "reload\n", "nothing new fired")
+    }
+
+    func testFailedCheckRestoresAndRerunsTheHandlersThatRan() throws {
+        let failed = try runbook("apply", ["--var", "check_file=missing.conf"])
+        XCTAssertEqual(failed.status, 1, failed.all)
+        XCTAssertTrue(failed.stderr.contains("check failed after 2 attempts"), failed.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
+        XCTAssertEqual(handlerLog, "reload\nreload\n", "the handler ran, then ran again for the restored configuration")
+        XCTAssertTrue(failed.stdout.contains("handler reload-app rerun"), failed.stdout)
+    }
+
+    func testRollbackRerunsTheAffectedHandlers() throws {
+        XCTAssertEqual(try runbook("apply").status, 0)
+        let rollback = try runbook("rollback")
+        XCTAssertEqual(rollback.status, 0, rollback.all)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
+        XCTAssertEqual(handlerLog, "reload\nreload\n")
+    }
+
+    func testStepModeAsksBeforeEachStep() throws {
+        let applied = try RunbookBinary.run(["apply", "--step", "--runbook", runbook, "--state-dir", state.path,
+                                             "--var", "base=\(base.path)", "--var", "api_port=\(apiPort)"],
+                                            input: "y\nq\n")
+        XCTAssertEqual(applied.status, 0, applied.all)
+        XCTAssertTrue(applied.stdout.contains("Step 01-service/1: Configuration"), applied.stdout)
+        XCTAssertTrue(applied.stdout.contains("Apply this step? [y]es, [n]o, [a]ll remaining, [q]uit"), applied.stdout)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("seed").path), "quit before it")
+        XCTAssertTrue(applied.stdout.contains("stopped at your request"), applied.stdout)
+    }
+
+    func testOnlyAndChapterLimitTheRun() throws {
+        let only = try runbook("apply", ["--only", "01-service/3"])
+        XCTAssertEqual(only.status, 0, only.all)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("seed").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
+        let unknown = try runbook("apply", ["--chapter", "02-nothing"])
+        XCTAssertEqual(unknown.status, 1)
+        XCTAssertTrue(unknown.stderr.contains("--chapter 02-nothing: error: no chapter named '02-nothing'"), unknown.stderr)
+    }
+}
