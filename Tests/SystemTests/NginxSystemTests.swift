@@ -146,4 +146,48 @@ final class NginxSystemTests: XCTestCase {
         }
         XCTAssertFalse(log.contains("wrong"), "no key value of any kind is logged")
     }
+
+    /// `openssl s_client` inside the namespace with one protocol version; true when the handshake succeeds.
+    func handshake(_ version: String, cipher: String? = nil) throws -> Bool {
+        let sandbox = try sandbox()
+        var arguments = ["s_client", "-connect", "127.0.0.1:443", "-servername", NginxSandbox.domain, version,
+                         "-CAfile", sandbox.certificate, "-verify_return_error"]
+        if let cipher { arguments += ["-cipher", cipher] }
+        let (program, all) = sandbox.namespace.command("/usr/bin/openssl", arguments)
+        let result = try Subprocess.run(program, all, input: "")
+        return result.status == 0 && result.stdout.contains("Verify return code: 0 (ok)")
+    }
+
+    func testOnlyTLS12And13WithForwardSecrecy() throws {
+        XCTAssertFalse(try handshake("-tls1_1"), "TLS 1.1 must be refused")
+        XCTAssertTrue(try handshake("-tls1_2"))
+        XCTAssertTrue(try handshake("-tls1_3"))
+        XCTAssertFalse(try handshake("-tls1_2", cipher: "AES128-GCM-SHA256"), "plain RSA key exchange has no forward secrecy")
+    }
+
+    func testTheKeyIsAcceptedOnlyInItsHeader() throws {
+        let key = NginxSandbox.secret
+        let url = "https://\(NginxSandbox.domain)/direct/api/tags"
+        XCTAssertEqual(try request(["-H", "x-OLLAMA-key: \(key)", url]).status, 200, "header names are case-insensitive")
+        XCTAssertEqual(try request(["\(url)?key=\(key)"]).status, 403, "query string")
+        XCTAssertEqual(try request(["-b", "X-Ollama-Key=\(key)", url]).status, 403, "cookie")
+        XCTAssertEqual(try request(["-u", "ollama:\(key)", url]).status, 403, "basic auth")
+        // Whitespace around a header value is not part of it (RFC 9110, 5.5); inside it, it is.
+        for wrong in ["", "\(key.prefix(32)) \(key.dropFirst(32))", "\(key.prefix(32))\t\(key.dropFirst(32))",
+                      "x\(key)", "\(key)x", "Bearer \(key)", String(key.dropLast())] {
+            XCTAssertEqual(try request(["-H", "X-Ollama-Key: \(wrong)", url]).status, 403, "key variant '\(wrong)'")
+        }
+        for path in ["/direct", "/DIRECT/api/tags", "/direct/../api/tags", "/direct/%2e%2e/api/tags"] {
+            let status = try request(["--path-as-is", "-H", "X-Ollama-Key: \(key)", "https://\(NginxSandbox.domain)\(path)"]).status
+            XCTAssertTrue(status == 404 || status == 403 || status == 400, "\(path) gave \(status)")
+        }
+    }
+
+    func testOllamaIsNotReachableOnANonLoopbackAddress() throws {
+        let sandbox = try sandbox()
+        let listening = try sandbox.namespace.shell("ss -ltnH")
+        let ollama = listening.stdout.split(separator: "\n").filter { $0.contains(":11434") }
+        XCTAssertFalse(ollama.isEmpty, listening.stdout)
+        XCTAssertTrue(ollama.allSatisfy { $0.contains("127.0.0.1:11434") }, "11434 listens on loopback only: \(listening.stdout)")
+    }
 }
