@@ -125,4 +125,44 @@ final class LiveHostTests: XCTestCase {
         XCTAssertEqual(unknown.status, 1)
         XCTAssertTrue(unknown.stderr.contains("--chapter 02-nothing: error: no chapter named '02-nothing'"), unknown.stderr)
     }
+
+    func testSecretsNeverReachACommandLine() throws {
+        let token = "token-that-ps-must-never-show-4e7a1c"
+        let varsFile = base.deletingLastPathComponent().appendingPathComponent("secret.vars")
+        try write("token=\(token)\n", to: varsFile)
+        let watcher = CommandLineWatcher()
+        watcher.start()
+        let apply = try runbook("apply", ["--vars-file", varsFile.path])
+        let seen = watcher.stop()
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertTrue(seen.contains { $0.contains("curl") }, "the http check's curl should have been seen running")
+        XCTAssertFalse(seen.contains { $0.contains(token) }, "a command line showed the secret: \(seen.filter { $0.contains(token) })")
+    }
+}
+
+/// Reads every process's command line from /proc, over and over, until stopped.
+final class CommandLineWatcher: @unchecked Sendable {
+    private let lock = NSLock()
+    private var seen: Set<String> = []
+    private var running = true
+    private let finished = DispatchSemaphore(value: 0)
+
+    func start() {
+        Thread.detachNewThread { [self] in
+            while lock.withLock({ running }) {
+                let found = (try? FileManager.default.contentsOfDirectory(atPath: "/proc"))?.filter { $0.allSatisfy(\.isNumber) }
+                    .compactMap { FileManager.default.contents(atPath: "/proc/\($0)/cmdline") }
+                    .map { String(decoding: $0.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self) } ?? []
+                lock.withLock { seen.formUnion(found) }
+                usleep(2_000)
+            }
+            finished.signal()
+        }
+    }
+
+    func stop() -> Set<String> {
+        lock.withLock { running = false }
+        finished.wait()
+        return lock.withLock { seen }
+    }
 }

@@ -7,7 +7,7 @@ struct MissingTool: Error, CustomStringConvertible {
 }
 
 enum RequiredTools {
-    static let packages = ["nginx": "nginx", "openssl": "openssl", "curl": "curl", "ip": "iproute2",
+    static let packages = ["mount": "mount", "umount": "mount", "nginx": "nginx", "openssl": "openssl", "curl": "curl", "ip": "iproute2",
                            "unshare": "util-linux", "certbot": "certbot", "pebble": "pebble",
                            "pebble-challtestsrv": "pebble"]
 
