@@ -23,8 +23,14 @@ if ((${#missing[@]})); then
 fi
 
 swift build --build-tests
+set +e
 swift test --skip-build "$@" 2>&1 | tee /tmp/runbook-test-output.txt
 status=${PIPESTATUS[0]}
+# A short fuzzing run of every target (RUNBOOK_FUZZ_SECONDS=0 skips it, for a quick local run).
+if [[ ${RUNBOOK_FUZZ_SECONDS:-60} != 0 ]]; then
+    Tests/fuzz.sh "${RUNBOOK_FUZZ_SECONDS:-60}" || status=1
+fi
+set -e
 echo
 grep -E "^(Test Suite 'All tests'|	 Executed|Executed [0-9]+ tests)" /tmp/runbook-test-output.txt | tail -n 2 || true
 exit "$status"
