@@ -80,14 +80,19 @@ final class NginxSystemTests: XCTestCase {
         }
     }
 
-    func testStreamedAnswerArrivesInPieces() throws {
+    /// A streamed generate with the key, read line by line as it arrives (`curl -N`).
+    func streamedGenerate() throws -> StreamingRequest {
         let sandbox = try sandbox()
         let (program, arguments) = sandbox.namespace.command("/usr/bin/curl", [
             "-sS", "-N", "--resolve", "\(NginxSandbox.domain):443:127.0.0.1", "--cacert", sandbox.certificate,
             "-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-d", #"{"model": "llama3.2:3b", "prompt": "stream", "stream": true}"#,
             directGenerate,
         ])
-        let stream = try StreamingRequest(program: program, arguments: arguments)
+        return try StreamingRequest(program: program, arguments: arguments)
+    }
+
+    func testStreamedAnswerArrivesInPieces() throws {
+        let stream = try streamedGenerate()
         XCTAssertEqual(stream.wait(timeout: 30), 0)
         let lines = stream.lines
         XCTAssertEqual(lines.count, 7, "six chunks and the final object: \(lines.map(\.text))")
@@ -99,13 +104,8 @@ final class NginxSystemTests: XCTestCase {
 
     func testReloadDuringAStreamDoesNotCutIt() throws {
         let sandbox = try sandbox()
-        let (program, arguments) = sandbox.namespace.command("/usr/bin/curl", [
-            "-sS", "-N", "--resolve", "\(NginxSandbox.domain):443:127.0.0.1", "--cacert", sandbox.certificate,
-            "-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-d", #"{"model": "llama3.2:3b", "prompt": "reload", "stream": true}"#,
-            directGenerate,
-        ])
         let workersBefore = sandbox.workerProcessIDs()
-        let stream = try StreamingRequest(program: program, arguments: arguments)
+        let stream = try streamedGenerate()
         XCTAssertTrue(stream.waitForFirstLine(timeout: 10))
         let master = try XCTUnwrap(sandbox.masterProcessID)
         XCTAssertEqual(kill(master, SIGHUP), 0, "reload nginx")
