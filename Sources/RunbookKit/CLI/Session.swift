@@ -55,7 +55,7 @@ struct Session {
         let given = try givenVariables()
         let secretNames = Set(runbook.variables.filter(\.isSecret).map(\.name))
         console.redactor = Redactor(secrets: given.filter { secretNames.contains($0.name) }.map(\.value))
-        let stored = (try? state.storedSecrets()) ?? [:]
+        let stored = try state.storedSecrets()
         let variables = try VariableResolver(declarations: runbook.variables, given: given, storedSecrets: stored).resolve()
         console.redactor = Redactor(secrets: variables.secretValues + given.filter { secretNames.contains($0.name) }.map(\.value))
         return try PreparedRunbook.prepare(runbook, variables: variables)

@@ -30,6 +30,11 @@ public struct StateDirectory: Sendable {
 
     /// Generated secrets from earlier applies.
     public func storedSecrets() throws -> [String: String] {
+        // Unreadable is not the same as absent: planning as if no secret existed would show a false change.
+        if FileManager.default.fileExists(atPath: path), access(path, R_OK | X_OK) != 0 {
+            throw Diagnostic("cannot read the state directory \(path): \(String(cString: strerror(errno)))",
+                             origin: "--state-dir \(path)", hint: "run as root, or pass --state-dir")
+        }
         guard FileManager.default.fileExists(atPath: secretsPath) else { return [:] }
         let data = try FileSystem().read(real: secretsPath, displayPath: secretsPath)
         return try JSONDecoder().decode([String: String].self, from: data)
