@@ -113,7 +113,10 @@ public struct RunbookLoader {
         }
         let markers = words.filter { StepKind.markerWords.contains($0.key) }
         guard let marker = markers.first else {
-            let attribute = words.first { StepKind.anyStepAttribute.contains($0.key) }!
+            // A marker-like word can sit inside a quoted value of an ordinary block: then it is no step.
+            guard let attribute = words.first(where: { StepKind.anyStepAttribute.contains($0.key) }) else {
+                return (language, words, nil)
+            }
             throw Diagnostic("this code block has step attributes but names no step kind", at: attribute.location,
                              hint: "add a kind such as file=PATH, link=PATH, absent=PATH, package=NAME, run, handler=NAME, check or vars")
         }

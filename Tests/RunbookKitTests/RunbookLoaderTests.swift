@@ -1,0 +1,26 @@
+import XCTest
+@testable import RunbookKit
+
+final class RunbookLoaderTests: XCTestCase {
+    func chapter(_ text: String) throws -> Chapter {
+        try RunbookLoader(displayDirectory: "rb").parseChapter(data: Data(text.utf8), name: "01-a.md", file: "rb/01-a.md")
+    }
+
+    func testStepsCarryTheirHeadingIdAndLocation() throws {
+        let parsed = try chapter("# Title\n\n## Write it\n\n```ini file=/etc/a.conf mode=0600\nx = 1\n```\n\n```sh run always id=hello\necho hi\n```\n")
+        XCTAssertEqual(parsed.title, "Title")
+        XCTAssertEqual(parsed.steps.map(\.id), ["01-a/1", "hello"])
+        XCTAssertEqual(parsed.steps[0].heading, "Write it")
+        XCTAssertEqual(parsed.steps[0].location.description, "rb/01-a.md:5:1")
+        XCTAssertEqual(parsed.steps[0].body, "x = 1\n")
+    }
+
+    func testAMarkerInsideAQuotedValueIsNoStep() throws {
+        // Found by the fuzzer: the loose word split saw `mode=1`, the real parse sees one quoted value.
+        XCTAssertTrue(try chapter("```sh title=\"a mode=1\"\necho\n```\n").steps.isEmpty)
+    }
+
+    func testOrdinaryBlocksNeverRun() throws {
+        XCTAssertTrue(try chapter("```sh\nrm -rf /\n```\n\n    indented code\n\n```python title=\"x\"\nprint()\n```\n").steps.isEmpty)
+    }
+}
