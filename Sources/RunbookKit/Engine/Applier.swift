@@ -113,7 +113,7 @@ public final class Applier {
     private func carryOut(_ plan: StepPlan, of step: any ChangingStep) throws {
         if recorder == nil {
             recorder = try state.snapshots.begin(kind: .apply, runbook: prepared.runbook.directory, target: host.displayName,
-                                                  chapters: selectedChapters.map(\.chapter.name))
+                                                  chapters: selectedChapters.filter { !$0.steps.isEmpty }.map(\.chapter.name))
         }
         let executor = ChangeExecutor(host: host, recorder: recorder)
         let sensitive = (step as? FileStep)?.isSensitive ?? false
