@@ -101,6 +101,8 @@ final class LiveHostTests: XCTestCase {
         let rollback = try runbook("rollback")
         XCTAssertEqual(rollback.status, 0, rollback.all)
         XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("seed").path),
+                       "what a run step's creates= names is removed too")
         XCTAssertEqual(handlerLog, "reload\nreload\n")
     }
 

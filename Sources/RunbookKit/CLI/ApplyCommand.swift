@@ -74,7 +74,7 @@ struct ApplyCommand {
         } else if outcome.restored.isEmpty {
             console.error("Nothing had been changed.")
         } else {
-            console.error("Restored \(outcome.restored.count) path\(outcome.restored.count == 1 ? "" : "s") to their state before this apply:")
+            console.error("Restored \(outcome.restored.count) path\(outcome.restored.count == 1 ? " to its" : "s to their") state before this apply:")
             for path in outcome.restored { console.error("  \(path)") }
         }
     }

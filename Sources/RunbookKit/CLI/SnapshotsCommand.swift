@@ -20,14 +20,14 @@ struct SnapshotsCommand {
                 console.line("No snapshots in \(session.state.path).")
                 return .success
             }
-            console.line(console.style.bold("ID  STARTED                   KIND      OUTCOME      PATHS  CHAPTERS"))
+            console.line(console.style.bold("ID  STARTED                   KIND      OUTCOME                PATHS  CHAPTERS"))
             for manifest in manifests {
                 var outcome = manifest.status.rawValue
                 if let undoneBy = manifest.undoneBy { outcome += ", undone by \(undoneBy)" }
                 if manifest.status == .running, !ProcessLiveness.isAlive(manifest.processID) { outcome = "interrupted" }
                 let chapters = manifest.kind == .rollback ? "undoes \(manifest.undoes.map(String.init).joined(separator: ", "))"
                     : manifest.chapters.joined(separator: ", ")
-                console.line("\(pad(manifest.idText, 3)) \(pad(manifest.startedAt, 25)) \(pad(manifest.kind.rawValue, 9)) \(pad(outcome, 12)) \(pad(String(manifest.records.count), 6)) \(chapters)")
+                console.line("\(pad(manifest.idText, 3)) \(pad(manifest.startedAt, 25)) \(pad(manifest.kind.rawValue, 9)) \(pad(outcome, 22)) \(pad(String(manifest.records.count), 6)) \(chapters)")
             }
             console.line("Runbook: \(manifests.last?.runbook ?? "")")
         case "show":

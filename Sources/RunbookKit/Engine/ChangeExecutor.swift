@@ -32,8 +32,13 @@ struct ChangeExecutor {
             break
         case .installPackages(let names):
             try install(names, step: step)
-        case .runScript(let command):
+        case .runScript(let command, let creates):
+            // What the guard says the script makes, from its outermost missing directory down, is
+            // recorded as absent, so a rollback removes it (a key file made beside it included).
+            let made = try creates.map { try outermostMissing($0) } ?? nil
+            if let made { try recorder?.recordBefore(made, on: host, stepID: step.id, notifies: notifies, sensitive: false) }
             let result = try host.run(command)
+            if let made { try recorder?.recordAfter(made, on: host) }
             guard result.succeeded else {
                 throw StepFailure(step: step, message: "the script exited \(result.status)", output: result.output)
             }
@@ -54,6 +59,18 @@ struct ChangeExecutor {
         try recorder?.recordBefore(path, on: host, stepID: step.id, notifies: notifies, sensitive: sensitive)
         try host.remove(path)
         try recorder?.recordAfter(path, on: host)
+    }
+
+    /// The outermost of `path` and its ancestors that does not exist, or nil when `path` exists.
+    private func outermostMissing(_ path: String) throws -> String? {
+        guard try host.status(path) == nil else { return nil }
+        var missing = path
+        var parent = (path as NSString).deletingLastPathComponent
+        while parent != "/", !parent.isEmpty, try host.status(parent) == nil {
+            missing = parent
+            parent = (parent as NSString).deletingLastPathComponent
+        }
+        return missing
     }
 
     /// apt-get install; on a fresh server the package lists may be empty, so one `apt-get update` and a retry.

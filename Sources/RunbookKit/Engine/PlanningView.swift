@@ -86,10 +86,8 @@ final class PlanningView: SystemView {
             case .makeLink(let path, let target): pending[path] = (.link(target), id)
             case .remove(let path): pending[path] = (.absent, id)
             case .installPackages(let names): installing += names.map { ($0, id) }
-            case .runScript:
-                if let run = step as? RunStep, case .creates(let path) = run.guardCondition {
-                    pending[path] = (.createdByCommand, id)
-                }
+            case .runScript(_, let creates):
+                if let creates { pending[creates] = (.createdByCommand, id) }
             }
         }
         // Under --root packages are never installed, but later steps may still depend on them.

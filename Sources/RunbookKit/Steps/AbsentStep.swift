@@ -28,11 +28,7 @@ public struct AbsentStep: ChangingStep {
     public func plan(in view: SystemView) throws -> StepPlan {
         guard let existing = try view.status(path) else {
             // A package installed earlier in this apply may bring the path along (nginx's default site does).
-            var notes: [String] = []
-            if let last = view.pendingPackages.last {
-                let names = view.pendingPackages.filter { $0.stepID == last.stepID }.map(\.name).joined(separator: ", ")
-                notes.append("\(last.stepID) installs \(names) first; if that creates \(path), apply removes it")
-            }
+            let notes = view.pendingInstallSummary().map { ["\($0); if that creates \(path), apply removes it"] } ?? []
             return StepPlan(step: info, outcome: .unchanged("\(path) is already absent"), notes: notes, notifies: notifies)
         }
         let what = switch existing.kind {

@@ -12,7 +12,8 @@ public enum Change: Sendable, Equatable {
     /// Removes a file, a link, or a directory with everything in it.
     case remove(path: String)
     case installPackages([String])
-    case runScript(ShellCommand)
+    /// Runs a script. `creates` is what its guard says it makes, recorded so a rollback removes it.
+    case runScript(ShellCommand, creates: String?)
 
     /// The path whose prior state must be recorded before this change, if it touches one.
     public var path: String? {

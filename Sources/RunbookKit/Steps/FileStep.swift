@@ -56,6 +56,9 @@ public struct FileStep: ChangingStep {
             let parents = try view.missingParents(of: path)
             changes += parents.map { .makeDirectory(path: $0, mode: 0o755) }
             details += parents.map { "create directory \($0)" }
+            if let first = parents.first, let installs = view.pendingInstallSummary() {
+                notes.append("\(installs), which may create \(first)")
+            }
             let newMode = mode ?? (isSensitive ? 0o600 : 0o644)
             changes.append(.writeFile(path: path, content: wanted, mode: newMode))
             details.append("create \(path) (mode \(newMode.octalMode))")

@@ -46,7 +46,8 @@ public struct RunStep: ChangingStep {
     }
 
     public func plan(in view: SystemView) throws -> StepPlan {
-        let run = StepPlan(step: info, outcome: .change, changes: [.runScript(script)], notifies: notifies)
+        let made: String? = if case .creates(let path) = guardCondition { path } else { nil }
+        let run = StepPlan(step: info, outcome: .change, changes: [.runScript(script, creates: made)], notifies: notifies)
         switch guardCondition {
         case .always:
             guard view.host.runsProcesses else { return skipped("runs every time") }

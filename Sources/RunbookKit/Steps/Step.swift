@@ -87,6 +87,14 @@ extension SystemView {
         return missing
     }
 
+    /// "03-nginx/1 installs nginx, openssl, curl first", when a package install is pending: files a
+    /// package brings may appear before this step runs.
+    func pendingInstallSummary() -> String? {
+        guard let last = pendingPackages.last else { return nil }
+        let names = pendingPackages.filter { $0.stepID == last.stepID }.map(\.name).joined(separator: ", ")
+        return "\(last.stepID) installs \(names) first"
+    }
+
     /// "nginx is not installed yet; 02-nginx/1 installs it", when a pending change explains a gap.
     func pendingNote(forPath path: String) -> String? {
         pendingProvider(of: path).map { "\(path) does not exist yet; \($0) creates it" }

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Finds what the benchmark measures when the command line does not say: the `runbook` binary
+/// built beside this one, and the package (for its shipped `Runbook/`).
+///
+/// `swift build -c release` puts `runbook` and `runbook-bench` in the same directory, for example
+/// `.build/x86_64-unknown-linux-gnu/release/`, and the package root is the nearest directory
+/// above it holding `Package.swift`.
+enum ProductLocator {
+    /// This program's own path, with symbolic links resolved (`.build/release` is one).
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            ?? URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL.path
+    }
+
+    static func runbookBinary(overriddenBy path: String?) throws -> String {
+        let candidate = path ?? URL(fileURLWithPath: executablePath).deletingLastPathComponent().appendingPathComponent("runbook").path
+        guard FileManager.default.isExecutableFile(atPath: candidate) else {
+            throw BenchmarkError.setup("no runbook binary at \(candidate); build it with `swift build -c release` or pass --runbook-binary PATH")
+        }
+        return candidate
+    }
+
+    static func packageRoot(overriddenBy path: String?) throws -> String {
+        if let path { return try checkedPackageRoot(path) }
+        var directory = URL(fileURLWithPath: executablePath).deletingLastPathComponent()
+        while directory.path != "/" {
+            if isPackageRoot(directory.path) { return directory.path }
+            directory.deleteLastPathComponent()
+        }
+        // Built outside the package (a scratch build): this source file still knows where it lives.
+        let fromSource = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().path
+        return try checkedPackageRoot(fromSource)
+    }
+
+    /// The engine's sources edited after `binary` was built: `swift run -c release runbook-bench`
+    /// builds this program and RunbookKit, but not the `runbook` executable it measures.
+    static func sourcesNewer(than binary: String, packageRoot: String) -> [String] {
+        let manager = FileManager.default
+        guard let built = (try? manager.attributesOfItem(atPath: binary))?[.modificationDate] as? Date else { return [] }
+        return ["Sources/RunbookKit", "Sources/runbook"].flatMap { folder -> [String] in
+            let directory = packageRoot + "/" + folder
+            let files = manager.enumerator(atPath: directory)?.allObjects.compactMap { $0 as? String } ?? []
+            return files.filter { file in
+                guard file.hasSuffix(".swift"),
+                      let modified = (try? manager.attributesOfItem(atPath: directory + "/" + file))?[.modificationDate] as? Date
+                else { return false }
+                return modified > built
+            }.map { folder + "/" + $0 }
+        }.sorted()
+    }
+
+    private static func checkedPackageRoot(_ path: String) throws -> String {
+        guard isPackageRoot(path) else {
+            throw BenchmarkError.setup("\(path) is not the runbook package (no Package.swift and Runbook/); pass --package-root DIR")
+        }
+        return URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    private static func isPackageRoot(_ path: String) -> Bool {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        return manager.fileExists(atPath: path + "/Package.swift")
+            && manager.fileExists(atPath: path + "/Runbook", isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+}
