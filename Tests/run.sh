@@ -22,6 +22,9 @@ if ((${#missing[@]})); then
     apt-get install -y -q --no-install-recommends systemd-container
 fi
 
+# The fresh-server tests copy static release binaries into a Debian 12 container with no Swift.
+swift build -c release --static-swift-stdlib --product runbook
+swift build -c release --static-swift-stdlib --product ollama-standin
 swift build --build-tests
 set +e
 swift test --skip-build "$@" 2>&1 | tee /tmp/runbook-test-output.txt
