@@ -22,6 +22,8 @@ if ((${#missing[@]})); then
     apt-get install -y -q --no-install-recommends systemd-container
 fi
 
+# CI builds the fresh-server golden image once per run; a developer's machine reuses its cache.
+if [[ ${CI:-} == true ]]; then export RUNBOOK_GOLDEN_REBUILD=1; fi
 # The fresh-server tests copy static release binaries into a Debian 12 container with no Swift.
 swift build -c release --static-swift-stdlib --product runbook
 swift build -c release --static-swift-stdlib --product ollama-standin

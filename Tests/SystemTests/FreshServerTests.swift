@@ -1,0 +1,466 @@
+import Foundation
+import RunbookTestSupport
+import XCTest
+
+/// The runbook's promise, on the real thing (issue #4): on a fresh Debian 12 with systemd as
+/// PID 1 and Ollama just installed, one `runbook apply` converges in every TLS mode, a second one
+/// changes nothing, a failed or killed apply leaves a consistent server, and a rollback restores
+/// every byte. Each scenario gets its own fresh server (see `FreshServer`); the golden image is
+/// built once per run. When a scenario fails, every command it ran is printed with its output.
+final class FreshServerTests: XCTestCase {
+    static let domain = "inference.example.com"
+    static let generate = #"{"model": "llama3.2:3b", "prompt": "What is a keepalive?", "stream": false}"#
+    static let ollamaDropIns = ["/etc/systemd/system/ollama.service.d/10-bind-localhost.conf",
+                                "/etc/systemd/system/ollama.service.d/20-hardening.conf"]
+
+    nonisolated(unsafe) static var golden: URL?
+    nonisolated(unsafe) static var setUpError: Error?
+    nonisolated(unsafe) static var timings: [(String, Double)] = []
+
+    override class func setUp() {
+        super.setUp()
+        let started = Date()
+        do {
+            try FreshServer.requireTools()
+            _ = try ReleaseBinary.path("runbook")
+            _ = try ReleaseBinary.path("ollama-standin")
+            golden = try GoldenImage.prepare()
+        } catch {
+            setUpError = error
+        }
+        timings.append(("golden image (built or reused)", Date().timeIntervalSince(started)))
+    }
+
+    override class func tearDown() {
+        print("fresh-server timings:")
+        for (name, seconds) in timings { print(String(format: "  %6.1f s  ", seconds) + name) }
+        print(String(format: "  %6.1f s  in all (budget: 720 s)", timings.map(\.1).reduce(0, +)))
+        super.tearDown()
+    }
+
+    private var servers: [FreshServer] = []
+    private var pebble: PebbleCA?
+    private var started = Date()
+
+    override func setUp() {
+        super.setUp()
+        started = Date()
+    }
+
+    override func tearDown() {
+        let failed = (testRun?.totalFailureCount ?? 0) > 0
+        let logs = FileManager.default.temporaryDirectory.appendingPathComponent("runbook-fresh-server-logs")
+        try? FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let keep = ProcessInfo.processInfo.environment["RUNBOOK_KEEP_SERVER"] == "1"
+        for server in servers {
+            if keep {
+                print(server.keptInstructions)
+            } else {
+                server.tearDown()
+            }
+            let log = logs.appendingPathComponent("\(server.name).log")
+            try? Data(server.transcript.utf8).write(to: log)
+            if failed { print("---- \(server.name): every command and its output (also in \(log.path)) ----\n\(server.transcript)") }
+        }
+        pebble?.tearDown()
+        let seconds = Date().timeIntervalSince(started)
+        Self.timings.append((name, seconds))
+        print("fresh-server timing: \(name): \(String(format: "%.1f", seconds)) s")
+        super.tearDown()
+    }
+
+    /// A fresh server for this test, torn down at its end.
+    func freshServer(_ scenario: String) throws -> FreshServer {
+        if let error = Self.setUpError { throw error }
+        let server = try FreshServer(name: scenario, golden: try XCTUnwrap(Self.golden))
+        servers.append(server)
+        return server
+    }
+
+    // MARK: - 1. selfsigned, first apply
+
+    func testScenario1FirstApplyConvergesAFreshServer() throws {
+        let server = try freshServer("s1")
+        let plan = try server.runbook(["plan"])
+        XCTAssertEqual(plan.status, 2, "changes pending:\n\(plan.all)")
+        for chapter in try Self.numberedChapters() {
+            XCTAssertTrue(plan.stdout.contains("(Runbook/\(chapter))"), "the plan lists \(chapter)")
+        }
+        let apply = try server.runbook(["apply"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        try assertConverged(server)
+    }
+
+    // MARK: - 2. second apply
+
+    func testScenario2SecondApplyChangesNothing() throws {
+        let server = try freshServer("s2")
+        let first = try server.runbook(["apply"])
+        XCTAssertEqual(first.status, 0, first.all)
+        let services = try serviceState(server)
+        let files = try ServerManifest(root: server.root)
+
+        let plan = try server.runbook(["plan"])
+        XCTAssertEqual(plan.status, 0, "nothing to do:\n\(plan.all)")
+        let apply = try server.runbook(["apply"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertTrue(apply.stdout.contains("Apply complete: no changes"), apply.all)
+
+        XCTAssertEqual(try serviceState(server), services, "no service was restarted or reloaded")
+        let after = try ServerManifest(root: server.root)
+        XCTAssertEqual(after.difference(from: files), "", "no file, link or directory changed")
+        XCTAssertEqual(after.touchedPaths(since: files), [], "no file was rewritten")
+    }
+
+    // MARK: - 3. rollback
+
+    func testScenario3RollbackRestoresEveryByte() throws {
+        let server = try freshServer("s3")
+        let before = try ServerManifest(root: server.root)
+        let apply = try server.runbook(["apply"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        let packages = try PackageInstallEffect.groups(inJournalOf: server)
+
+        let rollback = try server.runbook(["rollback"])
+        XCTAssertEqual(rollback.status, 0, rollback.all)
+        XCTAssertTrue(rollback.stdout.contains("Packages the apply installed stay installed: \(packages.joined().joined(separator: ", "))."),
+                      rollback.all)
+        let after = try ServerManifest(root: server.root)
+        try assertOllamaListensEverywhereAgain(server)
+        XCTAssertEqual(try properties(server, unit: "ollama", ["DropInPaths"])["DropInPaths"], "")
+        XCTAssertEqual(try server.run("systemctl is-active nginx").stdout, "active\n")
+        let configuration = try server.run("nginx -T 2>/dev/null").stdout
+        // `systemctl reload` only signals the master, which then loads the configuration.
+        var welcome = ""
+        let reloaded = try eventually {
+            welcome = try Subprocess.run("/usr/bin/curl", ["-sS", "--max-time", "10", "http://127.0.0.1/"]).all
+            return welcome.contains("Welcome to nginx!") && !FreshServer.listeningPorts().contains(443)
+        }
+        XCTAssertTrue(reloaded, "nginx serves Debian's default site again, and nothing listens on 443: \(welcome)")
+        server.tearDown()
+
+        let effect = try PackageInstallEffect.measure(groups: packages, golden: try XCTUnwrap(Self.golden))
+        let expected = before.applying(effect.changes)
+        XCTAssertEqual(after.difference(from: expected), "",
+                       "after the rollback the server must be its pre-apply self plus what installing \(packages) does (expected => found)")
+        XCTAssertEqual(configuration, effect.nginxConfiguration, "nginx runs the configuration it had before the apply")
+    }
+
+    // MARK: - 4. acme
+
+    func testScenario4AcmeCertificateFromPebble() throws {
+        if let error = Self.setUpError { throw error }
+        let pebble = try PebbleCA()
+        self.pebble = pebble
+        let server = try freshServer("s4")
+        // The CA bundle certbot needs must be on the server.
+        try FileManager.default.copyItem(at: pebble.listenerCA, to: server.root.appendingPathComponent("root/pebble-ca.pem"))
+        let certbotStatus = "dpkg-query -W -f='${Status}' certbot 2>/dev/null"
+        XCTAssertNotEqual(try server.run(certbotStatus).stdout, "install ok installed", "certbot is the runbook's job")
+        let variables = ["tls=acme", "acme_email=ops@example.com", "acme_server=\(PebbleCA.directoryURL)",
+                         "acme_ca_bundle=/root/pebble-ca.pem"].flatMap { ["--var", $0] }
+
+        let apply = try server.runbook(["apply"] + variables)
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertTrue(apply.stdout.contains("package certbot"), apply.all)
+        XCTAssertEqual(try server.run(certbotStatus).stdout, "install ok installed")
+
+        let root = try pebble.currentRoot()
+        let served = try servedCertificate(trusting: root)
+        XCTAssertTrue(served.verification.contains("Verify return code: 0 (ok)"), "nginx's certificate chains to pebble's root:\n\(served.verification)")
+        XCTAssertTrue(served.issuer.contains("Pebble"), served.issuer)
+        try assertConverged(server, trusting: root)
+        let issued = pebble.issuedCertificates
+        XCTAssertEqual(issued, 1)
+
+        let plan = try server.runbook(["plan"] + variables)
+        XCTAssertEqual(plan.status, 0, plan.all)
+        let again = try server.runbook(["apply"] + variables)
+        XCTAssertEqual(again.status, 0, again.all)
+        XCTAssertTrue(again.stdout.contains("Apply complete: no changes"), again.all)
+        XCTAssertEqual(pebble.issuedCertificates, issued, "no new certificate was requested")
+        XCTAssertEqual(try servedCertificate(trusting: root).fingerprint, served.fingerprint)
+    }
+
+    // MARK: - 5. failed validation
+
+    func testScenario5InvalidConfigurationIsRefusedWhileNginxKeepsServing() throws {
+        let server = try freshServer("s5")
+        let apply = try server.runbook(["apply"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        let files = try ServerManifest(root: server.root)
+        let services = try serviceState(server)
+        let configuration = try server.run("nginx -T 2>/dev/null").stdout
+        let authority = try certificateFile(server)
+        let key = try accessKey(server)
+
+        // The stand-in streams a token every 250 ms: about five seconds in all.
+        let stream = try StreamingRequest(program: "/usr/bin/curl", arguments: [
+            "-sS", "-N", "--resolve", "\(Self.domain):443:127.0.0.1", "--cacert", authority.path, "-H", "X-Ollama-Key: \(key)",
+            "-d", #"{"model": "llama3.2:3b", "prompt": "in flight", "stream": true}"#, "https://\(Self.domain)/direct/api/generate",
+        ])
+        XCTAssertTrue(stream.waitForFirstLine(timeout: 10), "the streamed answer started")
+
+        // conn_limit is type=integer, so 0 passes the runbook's checks; nginx refuses it.
+        let failed = try server.runbook(["apply", "--var", "conn_limit=0"])
+        let linesWhenTheApplyEnded = stream.lines.count
+        XCTAssertEqual(failed.status, 1, failed.all)
+        XCTAssertTrue(failed.all.contains("07-inference-site/2"), "the failure names the step:\n\(failed.all)")
+        XCTAssertTrue(failed.all.contains("invalid number of connections \"0\""), "the failure quotes nginx:\n\(failed.all)")
+        XCTAssertEqual(stream.wait(timeout: 30), 0)
+        XCTAssertLessThan(linesWhenTheApplyEnded, stream.lines.count, "the request was still in flight when the apply ended")
+        XCTAssertEqual(stream.lines.count, 21, "twenty tokens and the final object: \(stream.lines.map(\.text))")
+        XCTAssertTrue(stream.lines.last?.text.contains("\"done\":true") ?? false)
+
+        let after = try ServerManifest(root: server.root)
+        XCTAssertEqual(after.difference(from: files), "", "every file is restored")
+        XCTAssertEqual(try serviceState(server), services, "nginx was neither reloaded nor restarted")
+        XCTAssertEqual(try server.run("nginx -T 2>/dev/null").stdout, configuration)
+        let answer = try request(trusting: authority, key: key)
+        XCTAssertEqual(answer.status, 200, answer.body)
+    }
+
+    // MARK: - 6. killed apply
+
+    func testScenario6aApplyKilledAfterTheFirstChapter() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6a", at: "(Runbook/02-harden-unit.md)")
+    }
+
+    func testScenario6bApplyKilledInTheNginxChapter() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6b", at: "+ 03-nginx/1 ")
+    }
+
+    func testScenario6cApplyKilledInTheCertificateChapter() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6c", at: "+ 06-certificates/1 ")
+    }
+
+    /// Killed, then simply applied again: it converges, and `rollback 1` still reaches the start.
+    func testScenario6dApplyKilledThenAppliedAgain() throws {
+        let server = try freshServer("s6d")
+        let before = try ServerManifest(root: server.root)
+        try killApply(on: server, at: "+ 06-certificates/1 ")
+        let apply = try server.runbook(["apply"])
+        XCTAssertEqual(apply.status, 0, apply.all)
+        XCTAssertEqual(try server.runbook(["plan"]).status, 0)
+        try assertConverged(server)
+        let packages = try PackageInstallEffect.groups(inJournalOf: server, snapshot: 1)
+            + PackageInstallEffect.groups(inJournalOf: server, snapshot: 2)
+        let rollback = try server.runbook(["rollback", "1"])
+        XCTAssertEqual(rollback.status, 0, rollback.all)
+        let after = try ServerManifest(root: server.root)
+        server.tearDown()
+        let expected = before.applying(try PackageInstallEffect.measure(groups: packages, golden: try XCTUnwrap(Self.golden)).changes)
+        XCTAssertEqual(after.difference(from: expected), "",
+                       "rollback 1 undoes the killed apply and the one after it, back to the pre-apply state (expected => found)")
+    }
+
+    // MARK: - 7. step-through on a terminal
+
+    func testScenario7StepThroughOnATerminalReachesTheSameState() throws {
+        let server = try freshServer("s7")
+        let session = try TerminalSession(command: try server.command("cd /root && exec runbook apply --step"))
+        let status = session.answer(prompt: "Apply this step?", with: "y", timeout: 600)
+        server.note("the terminal showed:\n\(session.transcript)")
+        XCTAssertEqual(status, 0, session.transcript)
+        XCTAssertGreaterThan(session.answered, 0)
+        XCTAssertTrue(session.transcript.contains("Apply complete: \(session.answered) steps changed"), session.transcript)
+        XCTAssertEqual(try server.runbook(["plan"]).status, 0)
+        try assertConverged(server)
+    }
+
+    // MARK: - What "converged" means, seen from outside the runbook
+
+    func assertConverged(_ server: FreshServer, trusting authority: URL? = nil,
+                         file: StaticString = #filePath, line: UInt = #line) throws {
+        let sockets = try server.run("ss -Hltn").stdout
+        XCTAssertEqual(listeners(sockets, port: 11434), ["127.0.0.1:11434"], "Ollama listens on loopback only:\n\(sockets)",
+                       file: file, line: line)
+        let shown = try properties(server, unit: "ollama", ["DropInPaths", "Restart", "LimitNOFILE", "Environment"])
+        XCTAssertEqual(shown["DropInPaths"]?.split(separator: " ").map(String.init), Self.ollamaDropIns, file: file, line: line)
+        XCTAssertEqual(shown["Restart"], "on-failure", file: file, line: line)
+        XCTAssertEqual(shown["LimitNOFILE"], "65536", file: file, line: line)
+        let environment = Set((shown["Environment"] ?? "").split(separator: " ").map(String.init))
+        for setting in ["OLLAMA_HOST=127.0.0.1:11434", "OLLAMA_MAX_LOADED_MODELS=2", "OLLAMA_NUM_PARALLEL=4",
+                        "OLLAMA_KEEP_ALIVE=30m", "OLLAMA_MAX_QUEUE=512"] {
+            XCTAssertTrue(environment.contains(setting), "systemd shows \(setting): \(shown["Environment"] ?? "")", file: file, line: line)
+        }
+        XCTAssertEqual(try server.run("systemctl is-active nginx").stdout, "active\n", file: file, line: line)
+
+        // Through nginx, from the host, verifying the certificate (never -k).
+        let trusted = try authority ?? certificateFile(server)
+        let key = try accessKey(server)
+        let answer = try request(trusting: trusted, key: key)
+        XCTAssertEqual(answer.status, 200, answer.body, file: file, line: line)
+        let json = try? JSONSerialization.jsonObject(with: Data(answer.body.utf8)) as? [String: Any]
+        XCTAssertEqual(json?["done"] as? Bool, true, answer.body, file: file, line: line)
+        XCTAssertEqual(json?["model"] as? String, "llama3.2:3b", answer.body, file: file, line: line)
+        XCTAssertTrue((json?["response"] as? String ?? "").contains("stand-in"), answer.body, file: file, line: line)
+        XCTAssertEqual(try request(trusting: trusted, key: nil).status, 403, "without the key", file: file, line: line)
+        XCTAssertEqual(try request(trusting: trusted, key: "not-the-key").status, 403, "with a wrong key", file: file, line: line)
+
+        let log = try String(contentsOf: server.root.appendingPathComponent("var/log/nginx/inference-access.log"), encoding: .utf8)
+        let entries = log.split(separator: "\n").map { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        XCTAssertFalse(entries.isEmpty, file: file, line: line)
+        XCTAssertFalse(entries.contains { $0 == nil }, "every access log line is a JSON object:\n\(log)", file: file, line: line)
+        XCTAssertTrue(entries.contains { $0?["uri"] as? String == "/api/generate" && $0?["status"] as? Int == 200 }, log, file: file, line: line)
+        XCTAssertTrue(entries.contains { $0?["status"] as? Int == 403 }, log, file: file, line: line)
+        XCTAssertFalse(log.contains(key), "the key is never logged", file: file, line: line)
+    }
+
+    // MARK: - Killed applies
+
+    /// Starts an apply, SIGKILLs `runbook` once its output shows `marker`, and waits for what it had started.
+    func killApply(on server: FreshServer, at marker: String) throws {
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(server.name)-killed-apply.log")
+        defer { try? FileManager.default.removeItem(at: log) }
+        let apply = try server.start("cd /root && exec runbook apply", log: log)
+        let reached = apply.waitForOutput(containing: marker, timeout: 600)
+        // A child being spawned is called runbook too until it execs: kill the apply, not its children.
+        let all = server.processes(named: "runbook")
+        let runbooks = all.filter { pid in FreshServer.parent(of: pid).map { !all.contains($0) } ?? true }
+        for pid in runbooks { server.kill(pid) }
+        let status = apply.wait(timeout: 30)
+        server.note("the killed apply printed:\n\(apply.output)")
+        let journal = server.root.appendingPathComponent("var/lib/runbook/snapshots/000001/journal.jsonl")
+        server.note("its journal when it was killed:\n\((try? String(contentsOf: journal, encoding: .utf8)) ?? "(none)")")
+        XCTAssertTrue(reached, "the apply never printed \(marker):\n\(apply.output)")
+        XCTAssertEqual(runbooks.count, 1, "one runbook process was running")
+        XCTAssertEqual(status, 128 + SIGKILL, "the apply died of SIGKILL:\n\(apply.output)")
+    }
+
+    func assertRecoveryFromKilledApply(scenario: String, at marker: String) throws {
+        let server = try freshServer(scenario)
+        let before = try ServerManifest(root: server.root)
+        try killApply(on: server, at: marker)
+        let packages = try PackageInstallEffect.groups(inJournalOf: server)
+
+        let rollback = try server.runbook(["rollback"])
+        XCTAssertEqual(rollback.status, 0, rollback.all)
+        let restored = try ServerManifest(root: server.root)
+        try assertOllamaListensEverywhereAgain(server)
+
+        let apply = try server.runbook(["apply"])
+        XCTAssertEqual(apply.status, 0, "an apply after the rollback converges:\n\(apply.all)")
+        XCTAssertEqual(try server.runbook(["plan"]).status, 0)
+        try assertConverged(server)
+        server.tearDown()
+
+        let expected = before.applying(try PackageInstallEffect.measure(groups: packages, golden: try XCTUnwrap(Self.golden)).changes)
+        XCTAssertEqual(restored.difference(from: expected), "",
+                       "the rollback must give the pre-apply state plus what installing \(packages) does (expected => found)")
+    }
+
+    // MARK: - Observing the server
+
+    /// Polls `condition` for up to `timeout` seconds, for what a service does after systemctl returned.
+    func eventually(timeout: TimeInterval = 10, _ condition: () throws -> Bool) rethrows -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            if try condition() { return true }
+            if Date() > deadline { return false }
+            usleep(100_000)
+        }
+    }
+
+    /// As the install script left it: the rollback removed both drop-ins and restarted Ollama.
+    func assertOllamaListensEverywhereAgain(_ server: FreshServer, file: StaticString = #filePath, line: UInt = #line) throws {
+        var sockets = ""
+        let listening = try eventually {
+            sockets = try server.run("ss -Hltn").stdout
+            return listeners(sockets, port: 11434) == ["0.0.0.0:11434"]
+        }
+        XCTAssertTrue(listening, "Ollama listens on 0.0.0.0:11434 again:\n\(sockets)", file: file, line: line)
+    }
+
+    /// Ollama's and nginx's main PIDs, start times and restart counts, and nginx's current worker
+    /// PIDs (a reload replaces the workers).
+    func serviceState(_ server: FreshServer) throws -> [String] {
+        let script = """
+        for unit in ollama nginx; do
+            systemctl show "$unit" -p MainPID -p ActiveEnterTimestamp -p ExecMainStartTimestamp -p NRestarts | sort | sed "s/^/$unit /"
+        done
+        master=$(systemctl show nginx -p MainPID --value)
+        # Only live workers of the current generation: not those of an earlier reload that are
+        # "shutting down", nor exited ones (zombies, with an empty command line) not yet reaped.
+        for worker in $(cat /proc/"$master"/task/*/children); do
+            title=$(tr '\\0' ' ' 2>/dev/null </proc/"$worker"/cmdline | sed 's/ *$//')
+            [ "$title" = "nginx: worker process" ] && echo "nginx worker $worker"
+        done
+        true
+        """
+        let result = try server.run(script)
+        XCTAssertEqual(result.status, 0, result.all)
+        return result.stdout.split(separator: "\n").map(String.init)
+    }
+
+    func properties(_ server: FreshServer, unit: String, _ names: [String]) throws -> [String: String] {
+        let result = try server.run("systemctl show \(unit) " + names.map { "-p \($0)" }.joined(separator: " "))
+        var properties: [String: String] = [:]
+        for line in result.stdout.split(separator: "\n") {
+            guard let equals = line.firstIndex(of: "=") else { continue }
+            properties[String(line[..<equals])] = String(line[line.index(after: equals)...])
+        }
+        return properties
+    }
+
+    /// Local addresses listening on `port`, from `ss -Hltn`.
+    func listeners(_ sockets: String, port: Int) -> [String] {
+        sockets.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            return fields.count > 3 && fields[3].hasSuffix(":\(port)") ? String(fields[3]) : nil
+        }.sorted()
+    }
+
+    /// The key clients send, read from the keys file as the article tells an operator to.
+    func accessKey(_ server: FreshServer) throws -> String {
+        let keys = try String(contentsOf: server.root.appendingPathComponent("etc/nginx/inference-keys.conf"), encoding: .utf8)
+        let line = keys.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("\"") && $0.hasSuffix("\" 1;") }
+        return try XCTUnwrap(line.map { String($0.dropFirst().dropLast(4)) }, "no key in inference-keys.conf:\n\(keys)")
+    }
+
+    /// The certificate nginx was given, copied out of the server (its stable path is a link that
+    /// only resolves inside).
+    func certificateFile(_ server: FreshServer) throws -> URL {
+        let result = try server.run("cat /etc/ssl/runbook/\(Self.domain)/fullchain.pem", quiet: true)
+        XCTAssertEqual(result.status, 0, result.all)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(server.name)-fullchain.pem")
+        try Data(result.stdout.utf8).write(to: file)
+        addTeardownBlock { try? FileManager.default.removeItem(at: file) }
+        return file
+    }
+
+    /// A generation through nginx on the host's loopback, verifying the certificate against `authority`.
+    func request(trusting authority: URL, key: String?) throws -> (status: Int, body: String) {
+        let result = try Subprocess.run("/usr/bin/curl", [
+            "-sS", "--max-time", "30", "--resolve", "\(Self.domain):443:127.0.0.1", "--cacert", authority.path,
+            "-o", "-", "-w", "\n%{http_code}", "-d", Self.generate,
+        ] + (key.map { ["-H", "X-Ollama-Key: \($0)"] } ?? []) + ["https://\(Self.domain)/direct/api/generate"])
+        XCTAssertEqual(result.status, 0, "curl: \(result.all)")
+        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+    }
+
+    /// What nginx presents on 443 for the domain: openssl's verdict against `root`, the issuer and the fingerprint.
+    func servedCertificate(trusting root: URL) throws -> (verification: String, issuer: String, fingerprint: String) {
+        let script = """
+        openssl s_client -connect 127.0.0.1:443 -servername "$DOMAIN" -verify_hostname "$DOMAIN" -CAfile "$ROOT" \
+            -verify_return_error -showcerts </dev/null >"$OUT" 2>&1
+        status=$?
+        cat "$OUT"
+        openssl x509 -noout -issuer -fingerprint -sha256 <"$OUT"
+        exit $status
+        """
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("s_client-\(UUID().uuidString.prefix(8)).txt")
+        defer { try? FileManager.default.removeItem(at: out) }
+        let result = try Subprocess.run("/bin/sh", ["-c", script], environment: ["DOMAIN": Self.domain, "ROOT": root.path, "OUT": out.path])
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        return (result.all, lines.first { $0.hasPrefix("issuer=") } ?? "", lines.first { $0.contains("Fingerprint=") } ?? "")
+    }
+
+    /// Runbook chapters that carry steps: the numbered ones (README.md holds only the variables).
+    static func numberedChapters() throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: RunbookBinary.packageRoot.appendingPathComponent("Runbook").path)
+            .filter { $0.hasSuffix(".md") && $0.first?.isNumber == true }.sorted()
+    }
+}

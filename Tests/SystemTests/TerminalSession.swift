@@ -1,0 +1,65 @@
+import Foundation
+
+/// A program run on a pseudo-terminal, as a person at a keyboard would run it, with a prompt
+/// answered each time it appears. `script` provides the terminal: the program sees a tty on
+/// stdin, stdout and stderr, and what we write to `script`'s stdin is typed into it.
+///
+/// ```
+/// let session = try TerminalSession(command: server.command("cd /root && runbook apply --step"))
+/// let status = session.answer(prompt: "Apply this step?", with: "y", timeout: 300)
+/// ```
+final class TerminalSession: @unchecked Sendable {
+    private let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private let lock = NSLock()
+    private var received = Data()
+    private var finishedReading = false
+    private(set) var answered = 0
+
+    init(command: [String]) throws {
+        let line = command.map(FreshServer.quoted).joined(separator: " ")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        // -q no banner, -f flush at once, -e the program's exit status, -c the command; no typescript file.
+        process.arguments = ["-qfec", line, "/dev/null"]
+        process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SHELL": "/bin/sh", "TERM": "dumb"]
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let reader = Thread { [self] in
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                lock.withLock { received.append(chunk) }
+            }
+            lock.withLock { finishedReading = true }
+        }
+        reader.start()
+    }
+
+    /// Everything the terminal showed: the program's output and the echo of what was typed.
+    var transcript: String { lock.withLock { String(decoding: received, as: UTF8.self) } }
+
+    /// Types `answer` and Enter each time `prompt` appears, until the program ends; its exit
+    /// status, or nil if it ran past `timeout` (then it is terminated).
+    func answer(prompt: String, with answer: String, timeout: TimeInterval) -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while true {
+            let (text, done) = lock.withLock { (String(decoding: received, as: UTF8.self), finishedReading) }
+            if text.components(separatedBy: prompt).count - 1 > answered {
+                answered += 1
+                input.fileHandleForWriting.write(Data((answer + "\n").utf8))
+                continue
+            }
+            if done && !process.isRunning { break }
+            guard Date() < deadline else {
+                process.terminate()
+                return nil
+            }
+            usleep(20_000)
+        }
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}
