@@ -118,15 +118,6 @@ final class NginxSandbox {
     /// The certificate file itself (the stable path is a link whose absolute target only resolves inside the sandbox).
     var certificate: String { root.appendingPathComponent("etc/ssl/runbook/\(Self.domain)/selfsigned-cert.pem").path }
 
-    /// curl inside the namespace, verifying the certificate, never `-k`.
-    func curl(_ arguments: [String]) throws -> Subprocess.Result {
-        let (program, all) = namespace.command("/usr/bin/curl", [
-            "-sS", "--resolve", "\(Self.domain):443:127.0.0.1", "--resolve", "\(Self.domain):80:127.0.0.1",
-            "--cacert", certificate, "--max-time", "30",
-        ] + arguments)
-        return try Subprocess.run(program, all)
-    }
-
     var masterProcessID: Int32? {
         namespace.processIDs.first { pid in
             let commandLine = (try? String(contentsOfFile: "/proc/\(pid)/cmdline", encoding: .utf8)) ?? ""

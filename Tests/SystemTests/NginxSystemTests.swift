@@ -34,10 +34,7 @@ final class NginxSystemTests: XCTestCase {
 
     /// Status code and body of one request.
     func request(_ arguments: [String]) throws -> (status: Int, body: String) {
-        let result = try sandbox().curl(["-o", "-", "-w", "\n%{http_code}"] + arguments)
-        XCTAssertEqual(result.status, 0, "curl failed: \(result.all)")
-        let lines = result.stdout.split(separator: "\n", omittingEmptySubsequences: false)
-        return (Int(lines.last ?? "") ?? 0, lines.dropLast().joined(separator: "\n"))
+        try probes().request(arguments)
     }
 
     func testGeneratedConfigurationPassesNginxTest() throws {
@@ -69,7 +66,7 @@ final class NginxSystemTests: XCTestCase {
     }
 
     func testPlainHTTPRedirectsToHTTPS() throws {
-        let result = try sandbox().curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://\(NginxSandbox.domain)/direct/api/tags"])
+        let result = try probes().curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://\(NginxSandbox.domain)/direct/api/tags"])
         XCTAssertEqual(result.stdout, "301 https://\(NginxSandbox.domain)/direct/api/tags", result.all)
     }
 
@@ -117,19 +114,7 @@ final class NginxSystemTests: XCTestCase {
     }
 
     func testRateLimitAnswers429() throws {
-        let sandbox = try sandbox()
-        let urls = Array(repeating: "https://\(NginxSandbox.domain)/direct/api/version", count: 60)
-        let result = try sandbox.curl(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "-w", "\n@status %{http_code}\n"] + urls)
-        let codes = result.stdout.split(separator: "\n").filter { $0.hasPrefix("@status ") }.map { String($0.dropFirst(8)) }
-        XCTAssertEqual(codes.count, 60, result.all)
-        XCTAssertEqual(codes.first, "200")
-        XCTAssertTrue(codes.contains("429"), "a burst above the rate gets 429: \(codes)")
-        sleep(1)
-        XCTAssertEqual(try request(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "https://\(NginxSandbox.domain)/direct/api/version"]).status, 200,
-                       "within a second of the burst, a request succeeds again")
-        XCTAssertEqual(try request(["https://\(NginxSandbox.domain)/direct/api/version", "-H", "X-Ollama-Key: \(NginxSandbox.secret)"]).status, 200,
-                       "the stand-in behind nginx is still up")
-        sleep(2)
+        try probes().assertRateLimitAnswers429()
     }
 
     func testAccessLogIsJSONWithTheArticlesFieldsAndNoKey() throws {
@@ -150,40 +135,20 @@ final class NginxSystemTests: XCTestCase {
         XCTAssertFalse(log.contains("wrong"), "no key value of any kind is logged")
     }
 
-    /// `openssl s_client` inside the namespace with one protocol version; true when the handshake succeeds.
-    func handshake(_ version: String, cipher: String? = nil) throws -> Bool {
+    func probes() throws -> EndpointProbes {
         let sandbox = try sandbox()
-        var arguments = ["s_client", "-connect", "127.0.0.1:443", "-servername", NginxSandbox.domain, version,
-                         "-CAfile", sandbox.certificate, "-verify_return_error"]
-        if let cipher { arguments += ["-cipher", cipher] }
-        let (program, all) = sandbox.namespace.command("/usr/bin/openssl", arguments)
-        let result = try Subprocess.run(program, all, input: "")
-        return result.status == 0 && result.stdout.contains("Verify return code: 0 (ok)")
+        return EndpointProbes(domain: NginxSandbox.domain, key: NginxSandbox.secret, authority: sandbox.certificate) { program, arguments in
+            let (wrapper, all) = sandbox.namespace.command(program, arguments)
+            return try Subprocess.run(wrapper, all)
+        }
     }
 
     func testOnlyTLS12And13WithForwardSecrecy() throws {
-        XCTAssertFalse(try handshake("-tls1_1"), "TLS 1.1 must be refused")
-        XCTAssertTrue(try handshake("-tls1_2"))
-        XCTAssertTrue(try handshake("-tls1_3"))
-        XCTAssertFalse(try handshake("-tls1_2", cipher: "AES128-GCM-SHA256"), "plain RSA key exchange has no forward secrecy")
+        try probes().assertOnlyTLS12And13WithForwardSecrecy()
     }
 
     func testTheKeyIsAcceptedOnlyInItsHeader() throws {
-        let key = NginxSandbox.secret
-        let url = "https://\(NginxSandbox.domain)/direct/api/tags"
-        XCTAssertEqual(try request(["-H", "x-OLLAMA-key: \(key)", url]).status, 200, "header names are case-insensitive")
-        XCTAssertEqual(try request(["\(url)?key=\(key)"]).status, 403, "query string")
-        XCTAssertEqual(try request(["-b", "X-Ollama-Key=\(key)", url]).status, 403, "cookie")
-        XCTAssertEqual(try request(["-u", "ollama:\(key)", url]).status, 403, "basic auth")
-        // Whitespace around a header value is not part of it (RFC 9110, 5.5); inside it, it is.
-        for wrong in ["", "\(key.prefix(32)) \(key.dropFirst(32))", "\(key.prefix(32))\t\(key.dropFirst(32))",
-                      "x\(key)", "\(key)x", "Bearer \(key)", String(key.dropLast())] {
-            XCTAssertEqual(try request(["-H", "X-Ollama-Key: \(wrong)", url]).status, 403, "key variant '\(wrong)'")
-        }
-        for path in ["/direct", "/DIRECT/api/tags", "/direct/../api/tags", "/direct/%2e%2e/api/tags"] {
-            let status = try request(["--path-as-is", "-H", "X-Ollama-Key: \(key)", "https://\(NginxSandbox.domain)\(path)"]).status
-            XCTAssertTrue(status == 404 || status == 403 || status == 400, "\(path) gave \(status)")
-        }
+        try probes().assertKeyAcceptedOnlyInItsHeader()
     }
 
     func testOllamaIsNotReachableOnANonLoopbackAddress() throws {
