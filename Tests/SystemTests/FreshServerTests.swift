@@ -89,6 +89,16 @@ final class FreshServerTests: XCTestCase {
         let apply = try server.runbook(["apply"])
         XCTAssertEqual(apply.status, 0, apply.all)
         try assertConverged(server)
+
+        // The deployed endpoint, probed from the host: TLS, the key, odd paths, the rate limit.
+        let probes = EndpointProbes(domain: Self.domain, key: try accessKey(server), authority: try certificateFile(server).path) {
+            try Subprocess.run($0, $1)
+        }
+        try probes.assertOnlyTLS12And13WithForwardSecrecy()
+        try probes.assertKeyAcceptedOnlyInItsHeader()
+        try probes.assertRateLimitAnswers429()
+        let sockets = try server.run("ss -Hltn").stdout
+        XCTAssertEqual(listeners(sockets, port: 11434), ["127.0.0.1:11434"], "Ollama on no address but loopback")
     }
 
     // MARK: - 2. second apply
