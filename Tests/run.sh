@@ -27,6 +27,9 @@ if [[ ${CI:-} == true ]]; then export RUNBOOK_GOLDEN_REBUILD=1; fi
 # The fresh-server tests copy static release binaries into a Debian 12 container with no Swift.
 swift build -c release --static-swift-stdlib --product runbook
 swift build -c release --static-swift-stdlib --product ollama-standin
+# The benchmark builds, and its smoke mode runs (10 steps, one run, no timing asserted).
+swift build -c release --static-swift-stdlib --product runbook-bench
+.build/release/runbook-bench --smoke >/tmp/runbook-bench-smoke.txt || { cat /tmp/runbook-bench-smoke.txt; exit 1; }
 swift build --build-tests
 set +e
 swift test --skip-build "$@" 2>&1 | tee /tmp/runbook-test-output.txt

@@ -15,7 +15,10 @@ struct BenchmarkSuite {
         defer { scratch.removeAll() }
         let runner = CaseRunner(runs: options.runs, warmups: options.warmups, scratch: scratch)
         var table = ResultsTable(environment: RunEnvironment(binary: binary, runs: options.runs, warmups: options.warmups))
-        table.environment.sourcesNewerThanBinary = ProductLocator.sourcesNewer(than: binary, packageRoot: packageRoot)
+        if binary.hasPrefix(packageRoot + "/.build/") {
+            // Only a binary built from this package can be stale with respect to its sources.
+            table.environment.sourcesNewerThanBinary = ProductLocator.sourcesNewer(than: binary, packageRoot: packageRoot)
+        }
         if let stalenessWarning = table.environment.stalenessWarning {
             ProgressLog.note("runbook-bench: warning: \(stalenessWarning)")
         }

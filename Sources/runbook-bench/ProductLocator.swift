@@ -14,7 +14,8 @@ enum ProductLocator {
     }
 
     static func runbookBinary(overriddenBy path: String?) throws -> String {
-        let candidate = path ?? URL(fileURLWithPath: executablePath).deletingLastPathComponent().appendingPathComponent("runbook").path
+        let candidate = path.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
+            ?? URL(fileURLWithPath: executablePath).deletingLastPathComponent().appendingPathComponent("runbook").path
         guard FileManager.default.isExecutableFile(atPath: candidate) else {
             throw BenchmarkError.setup("no runbook binary at \(candidate); build it with `swift build -c release` or pass --runbook-binary PATH")
         }
@@ -34,8 +35,8 @@ enum ProductLocator {
         return try checkedPackageRoot(fromSource)
     }
 
-    /// The engine's sources edited after `binary` was built: `swift run -c release runbook-bench`
-    /// builds this program and RunbookKit, but not the `runbook` executable it measures.
+    /// The engine's sources edited after `binary` was built. A `runbook` built by hand earlier, or
+    /// left behind by a build without this target, measures an engine that is no longer the code.
     static func sourcesNewer(than binary: String, packageRoot: String) -> [String] {
         let manager = FileManager.default
         guard let built = (try? manager.attributesOfItem(atPath: binary))?[.modificationDate] as? Date else { return [] }
