@@ -42,7 +42,7 @@ public struct RunbookLoader {
         let text = try Self.decodeUTF8(data, file: file)
         try Self.refuseAmbiguousText(data, file: file)
         let document = MarkdownScanner.scan(text)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let lines = SourceLines(text)
         let chapterName = String(name.dropLast(3))
         var title: String?
         var heading: String?
@@ -70,9 +70,9 @@ public struct RunbookLoader {
                 guard let (language, words, kind) = try collector.attempt({ try Self.classify(block.rawInfo, at: infoStart) }),
                       let kind else { continue }
                 if !block.isClosed {
-                    let prefix = lines[block.line - 1].prefix(block.column - 1)
+                    let prefix = lines.line(block.line).prefix(block.column - 1)
                     let lastBodyLine = block.bodyLine + block.body.split(separator: "\n", omittingEmptySubsequences: false).count - 2
-                    let endedByContainer = lines.dropFirst(max(0, lastBodyLine)).contains { $0.contains { !$0.isWhitespace } }
+                    let endedByContainer = lines.hasText(after: max(0, lastBodyLine))
                     let container = !endedByContainer ? nil : prefix.contains(">") ? "block quote" : "list item"
                     collector.record(Diagnostic("this step's code fence is never closed", at: fence, hint: container.map {
                         "close it with a matching fence inside the \($0); otherwise CommonMark ends it where the \($0) ends"
@@ -169,26 +169,26 @@ public struct RunbookLoader {
 
     /// The source column where each body line starts: container prefixes and fence indentation
     /// are not part of the body, but errors must point at the source.
-    static func bodyColumns(_ block: MarkdownCodeBlock, lines: [Substring]) -> [Int] {
+    static func bodyColumns(_ block: MarkdownCodeBlock, lines: SourceLines) -> [Int] {
         block.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { offset, bodyLine in
-            let index = block.bodyLine - 1 + offset
-            guard index < lines.count, lines[index].hasSuffix(bodyLine) else { return block.column }
-            return lines[index].count - bodyLine.count + 1
+            lines.column(ofSuffix: bodyLine, onLine: block.bodyLine + offset) ?? block.column
         }
     }
 
     /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
     /// step as a paragraph, and it would silently never run.
-    static func stepsHiddenByBackticks(lines: [Substring], codeBlocks: [MarkdownCodeBlock], file: String) -> [Diagnostic] {
+    static func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock], file: String) -> [Diagnostic] {
         var insideCode = IndexSet()
         for block in codeBlocks {
             let bodyLines = block.body.split(separator: "\n", omittingEmptySubsequences: true).count
             insideCode.insert(integersIn: block.line...(max(block.line, block.bodyLine + bodyLines)))
         }
         var found: [Diagnostic] = []
-        for (index, line) in lines.enumerated() where !insideCode.contains(index + 1) {
-            let indent = line.prefix { $0 == " " }.count
-            guard indent <= 3, line.dropFirst(indent).hasPrefix("```") else { continue }
+        for number in 1...max(1, lines.count) where !insideCode.contains(number) {
+            let line = lines.line(number)
+            let indent = line.utf8.prefix { $0 == UInt8(ascii: " ") }.count
+            guard indent <= 3, line.utf8.dropFirst(indent).starts(with: "```".utf8) else { continue }
+            let index = number - 1
             let info = String(line.dropFirst(indent).drop { $0 == "`" })
             guard info.contains("`"),
                   (try? classify(info, at: SourceLocation(file: file, line: index + 1)))?.2 != nil else { continue }
@@ -205,7 +205,12 @@ public struct RunbookLoader {
             throw Diagnostic("the file starts with a byte order mark", at: SourceLocation(file: file, line: 1),
                              hint: "save it as UTF-8 without a BOM")
         }
-        if let carriageReturn = data.firstIndex(of: 0x0D) {
+        let found = data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) -> Int? in
+            guard let base = buffer.baseAddress, let hit = memchr(base, 0x0D, buffer.count) else { return nil }
+            return UnsafeRawPointer(hit) - base
+        }
+        if let offset = found {
+            let carriageReturn = data.startIndex + offset
             let line = data[..<carriageReturn].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             let lineStart = data[..<carriageReturn].lastIndex(of: 0x0A).map { $0 + 1 } ?? data.startIndex
             throw Diagnostic("the file has Windows (CRLF) or CR line endings", at: SourceLocation(file: file, line: line,

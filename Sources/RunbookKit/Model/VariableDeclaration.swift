@@ -97,10 +97,17 @@ public struct VariableDeclaration: Sendable {
     }
 
     public static func isValidName(_ name: String) -> Bool {
-        guard let first = name.unicodeScalars.first, first == "_" || (first.isASCII && CharacterSet.letters.contains(first)) else {
-            return false
-        }
-        return name.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && CharacterSet.alphanumerics.contains($0)) }
+        isValidName(name.utf8)
+    }
+
+    /// ASCII letters, digits and `_`, not starting with a digit.
+    static func isValidName<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> Bool {
+        guard let first = bytes.first, first == UInt8(ascii: "_") || isASCIILetter(first) else { return false }
+        return bytes.allSatisfy { $0 == UInt8(ascii: "_") || isASCIILetter($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+    }
+
+    private static func isASCIILetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
     /// Why `value` is not acceptable for this variable, or nil when it is.

@@ -87,7 +87,11 @@ public struct SnapshotStore: Sendable {
 
     /// Snapshots whose process is gone without finishing them: an apply killed midway.
     public func unfinished() throws -> [SnapshotManifest] {
-        try list().filter { $0.status == .running && $0.processID != getpid() && !ProcessLiveness.isAlive($0.processID) }
+        // Only a snapshot without a manifest can be unfinished, so finished ones are never decoded:
+        // `plan` stays as fast with a long history as with none.
+        try ids().filter { !FileManager.default.fileExists(atPath: snapshotDirectory($0) + "/manifest.json") }
+            .compactMap { try? load($0) }
+            .filter { $0.status == .running && $0.processID != getpid() && !ProcessLiveness.isAlive($0.processID) }
     }
 
     /// Marks an unfinished snapshot as interrupted, so that it is reported once and rolled back by id.
