@@ -128,6 +128,27 @@ final class LiveHostTests: XCTestCase {
         XCTAssertTrue(unknown.stderr.contains("--chapter 02-nothing: error: no chapter named '02-nothing'"), unknown.stderr)
     }
 
+    func testTwoAppliesAtOnceTheSecondIsRefused() throws {
+        // The first apply spends about a second in its streamed http check; the second starts meanwhile.
+        let first = Process()
+        first.executableURL = URL(fileURLWithPath: RunbookBinary.path)
+        first.arguments = ["apply", "--runbook", runbook, "--state-dir", state.path, "--var", "base=\(base.path)",
+                           "--var", "api_port=\(apiPort)"]
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        defer { first.waitUntilExit() }
+        let lockFile = state.appendingPathComponent("lock").path
+        for _ in 0..<100 where !((try? String(contentsOfFile: lockFile, encoding: .utf8)) ?? "").contains("pid=\(first.processIdentifier)") {
+            usleep(20_000)
+        }
+        let second = try runbook("apply")
+        XCTAssertEqual(second.status, 75, second.all)
+        XCTAssertTrue(second.stderr.contains("pid \(first.processIdentifier), started 20"), second.stderr)
+        first.waitUntilExit()
+        XCTAssertEqual(first.terminationStatus, 0)
+    }
+
     func testSecretsNeverReachACommandLine() throws {
         let token = "token-that-ps-must-never-show-4e7a1c"
         let varsFile = base.deletingLastPathComponent().appendingPathComponent("secret.vars")

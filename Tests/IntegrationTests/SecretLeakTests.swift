@@ -29,6 +29,11 @@ final class SecretLeakTests: XCTestCase {
                           ["plan", "--var", "nope=1"], ["rollback"], ["apply", "--json"], ["plan", "--json"]] {
             transcript += try RunbookBinary.run(arguments + common).all
         }
+        // The --step prompts show each step's plan; answered "all" at the first.
+        let stepRoot = box.base.appendingPathComponent("step-root")
+        try FileManager.default.createDirectory(at: stepRoot, withIntermediateDirectories: true)
+        transcript += try RunbookBinary.run(["apply", "--step", "--runbook", runbook, "--root", stepRoot.path, "--state-dir",
+                                             box.state.path] + extra, input: "a\n").all
         let snapshots = box.state.appendingPathComponent("snapshots")
         for file in FileManager.default.enumerator(atPath: snapshots.path)?.compactMap({ $0 as? String }) ?? [] {
             let path = snapshots.appendingPathComponent(file).path

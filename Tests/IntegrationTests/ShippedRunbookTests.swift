@@ -35,6 +35,8 @@ final class ShippedRunbookTests: XCTestCase {
 
         let apply = try RunbookBinary.run(["apply"] + common)
         XCTAssertEqual(apply.status, 0, apply.all)
+        let keys = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent("etc/nginx/inference-keys.conf").path)
+        XCTAssertEqual(keys[.posixPermissions] as? Int, 0o600, "the file that holds the key is private")
         let replan = try RunbookBinary.run(["plan"] + common)
         XCTAssertEqual(replan.status, 0, replan.all)
 
