@@ -7,13 +7,8 @@ struct ApplyCommand {
     func run() throws -> ExitCode {
         let prepared = try session.prepare()
         let console = session.console
-        let lock = try StateLock(stateDirectory: session.state.path, command: "runbook apply")
+        let lock = try session.takeLock(for: "apply", markingInterrupted: true)
         defer { lock.release() }
-        if let stale = lock.staleHolder {
-            console.error("note: the lock was left by \(stale), which is gone; it did not finish cleanly")
-        }
-        for notice in session.unfinishedNotices() { console.error("note: \(notice)") }
-        for manifest in try session.state.snapshots.unfinished() { try session.state.snapshots.markInterrupted(manifest) }
         let renderer = ApplyEventRenderer(style: console.style)
         let planRenderer = PlanTextRenderer(style: console.style)
         var options = Applier.Options()

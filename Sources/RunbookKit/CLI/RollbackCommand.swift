@@ -13,12 +13,8 @@ struct RollbackCommand {
         guard session.options.arguments.count <= 1 else {
             throw CommandLineOptions.UsageError(description: "rollback takes at most one snapshot id")
         }
-        let lock = try StateLock(stateDirectory: session.state.path, command: "runbook rollback")
+        let lock = try session.takeLock(for: "rollback", markingInterrupted: false)
         defer { lock.release() }
-        if let stale = lock.staleHolder {
-            console.error("note: the lock was left by \(stale), which is gone; it did not finish cleanly")
-        }
-        for notice in session.unfinishedNotices() { console.error("note: \(notice)") }
         let renderer = ApplyEventRenderer(style: console.style)
         let rollback = Rollback(host: session.host, state: session.state, handlers: handlers,
                                 report: { console.line(renderer.render($0)) })

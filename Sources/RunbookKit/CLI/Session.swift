@@ -63,10 +63,26 @@ struct Session {
 
     /// Applies killed midway, for the next command to report.
     func unfinishedNotices() -> [String] {
-        let unfinished = (try? state.snapshots.unfinished()) ?? []
-        return unfinished.map { manifest in
-            "apply snapshot \(manifest.id) (started \(manifest.startedAt), pid \(manifest.processID)) did not finish; "
-                + "`runbook rollback \(manifest.id)` restores the state from before it, or apply again to converge"
+        ((try? state.snapshots.unfinished()) ?? []).map(Self.notice)
+    }
+
+    static func notice(_ unfinished: SnapshotManifest) -> String {
+        "apply snapshot \(unfinished.id) (started \(unfinished.startedAt), pid \(unfinished.processID)) did not finish; "
+            + "`runbook rollback \(unfinished.id)` restores the state from before it, or apply again to converge"
+    }
+
+    /// Takes the state directory lock for a command that changes things, and reports what an
+    /// earlier run left behind: a lock record of a holder that died, applies killed midway.
+    /// Those are marked interrupted when `markingInterrupted`, so they are reported once.
+    func takeLock(for command: String, markingInterrupted: Bool) throws -> StateLock {
+        let lock = try StateLock(stateDirectory: state.path, command: "runbook \(command)")
+        if let stale = lock.staleHolder {
+            console.error("note: the lock was left by \(stale), which is gone; it did not finish cleanly")
         }
+        for manifest in try state.snapshots.unfinished() {
+            console.error("note: \(Self.notice(manifest))")
+            if markingInterrupted { try state.snapshots.markInterrupted(manifest) }
+        }
+        return lock
     }
 }

@@ -55,7 +55,7 @@ final class PlanningView: SystemView {
         return entry.stepID
     }
 
-    func pendingInstaller(of package: String) -> String? {
+    private func pendingInstaller(of package: String) -> String? {
         installing.first { $0.name == package }?.stepID
     }
 

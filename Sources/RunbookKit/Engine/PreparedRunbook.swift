@@ -102,8 +102,6 @@ public struct PreparedRunbook: Sendable {
         }
         return found
     }
-
-    public var allHandlerNames: [String] { handlers.map(\.name) }
 }
 
 extension DiagnosticCollector {

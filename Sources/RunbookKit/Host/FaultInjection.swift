@@ -15,20 +15,14 @@ enum FaultInjection {
     private static let lock = NSLock()
     #endif
 
-    static func point(_ name: String, path: String? = nil) {
-        #if DEBUG
-        try? check(name, path: path, canThrow: false)
-        #endif
-    }
-
     static func throwingPoint(_ name: String, path: String? = nil) throws {
         #if DEBUG
-        try check(name, path: path, canThrow: true)
+        try check(name, path: path)
         #endif
     }
 
     #if DEBUG
-    private static func check(_ name: String, path: String?, canThrow: Bool) throws {
+    private static func check(_ name: String, path: String?) throws {
         let environment = ProcessInfo.processInfo.environment
         guard environment["RUNBOOK_FAULT_AT"] != nil || environment["RUNBOOK_FAULT_TRACE"] != nil else { return }
         let label = path.map { "\(name) \($0)" } ?? name
@@ -42,7 +36,7 @@ enum FaultInjection {
             try? handle.close()
         }
         guard let target = environment["RUNBOOK_FAULT_AT"].flatMap(Int.init), target == count else { return }
-        if environment["RUNBOOK_FAULT_ACTION"] == "fail" && canThrow {
+        if environment["RUNBOOK_FAULT_ACTION"] == "fail" {
             throw InjectedFault(point: label)
         }
         kill(getpid(), SIGKILL)

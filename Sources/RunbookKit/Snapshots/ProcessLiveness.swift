@@ -9,13 +9,4 @@ enum ProcessLiveness {
         let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
         return state != "Z" && state != "X"
     }
-
-    /// The start time of a process as the kernel counts it (clock ticks since boot), to tell a
-    /// reused PID from the original.
-    static func startTicks(_ pid: Int32) -> String? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return nil }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
-        return fields.count > 19 ? String(fields[19]) : nil
-    }
 }

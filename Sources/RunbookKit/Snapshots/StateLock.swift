@@ -13,7 +13,6 @@ public final class StateLock {
         public var pid: Int32
         public var startedAt: String
         public var command: String
-        public var startTicks: String?
 
         public var description: String { "pid \(pid), started \(startedAt) (\(command))" }
     }
@@ -45,9 +44,8 @@ public final class StateLock {
             throw LockError.held(by: holder)
         }
         staleHolder = previous
-        let me = Holder(pid: getpid(), startedAt: SnapshotStore.timestamp(), command: command,
-                        startTicks: ProcessLiveness.startTicks(getpid()))
-        let text = "pid=\(me.pid)\nstarted=\(me.startedAt)\nticks=\(me.startTicks ?? "")\ncommand=\(me.command)\n"
+        let me = Holder(pid: getpid(), startedAt: SnapshotStore.timestamp(), command: command)
+        let text = "pid=\(me.pid)\nstarted=\(me.startedAt)\ncommand=\(me.command)\n"
         _ = ftruncate(descriptor, 0)
         _ = pwrite(descriptor, text, text.utf8.count, 0)
         _ = fsync(descriptor)
@@ -71,6 +69,6 @@ public final class StateLock {
             if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
         }
         guard let pid = fields["pid"].flatMap(Int32.init) else { return nil }
-        return Holder(pid: pid, startedAt: fields["started"] ?? "?", command: fields["command"] ?? "?", startTicks: fields["ticks"])
+        return Holder(pid: pid, startedAt: fields["started"] ?? "?", command: fields["command"] ?? "?")
     }
 }

@@ -12,8 +12,6 @@ public protocol SystemView {
     func isInstalled(package: String) throws -> Bool
     /// The id of an earlier step that will create or change `path`, if one is pending.
     func pendingProvider(of path: String) -> String?
-    /// The id of an earlier step that will install `package`, if one is pending.
-    func pendingInstaller(of package: String) -> String?
     /// Any pending package installs, for explaining a command that is not there yet.
     var pendingPackages: [(name: String, stepID: String)] { get }
 }
