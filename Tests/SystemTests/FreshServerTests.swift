@@ -384,7 +384,23 @@ final class FreshServerTests: XCTestCase {
 
     /// Ollama's and nginx's main PIDs, start times and restart counts, and nginx's current worker
     /// PIDs (a reload replaces the workers).
+    ///
+    /// `systemctl reload nginx` returns once the master is signalled, before it has started the
+    /// new workers, so a state read right after an apply may still list the old generation. The
+    /// state counts only once two reads half a second apart agree.
     func serviceState(_ server: FreshServer) throws -> [String] {
+        var previous = try serviceStateOnce(server)
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline {
+            usleep(500_000)
+            let current = try serviceStateOnce(server)
+            if current == previous { return current }
+            previous = current
+        }
+        return previous
+    }
+
+    private func serviceStateOnce(_ server: FreshServer) throws -> [String] {
         let script = """
         for unit in ollama nginx; do
             systemctl show "$unit" -p MainPID -p ActiveEnterTimestamp -p ExecMainStartTimestamp -p NRestarts | sort | sed "s/^/$unit /"
