@@ -17,13 +17,13 @@ public final class Console: @unchecked Sendable {
     }
 
     public func out(_ text: String) {
-        FileHandle.standardOutput.write(Data(redactor.redact(text).utf8))
+        FileHandle.standardOutput.write(redactor.redact(text).utf8Data)
     }
 
     public func line(_ text: String) { out(text + "\n") }
 
     public func error(_ text: String) {
-        FileHandle.standardError.write(Data((redactor.redact(text) + "\n").utf8))
+        FileHandle.standardError.write((redactor.redact(text) + "\n").utf8Data)
     }
 
     /// Asks a question on the terminal and reads one line of answer.

@@ -9,7 +9,7 @@ public enum RunbookCommand {
         do {
             options = try CommandLineOptions(parsing: arguments)
         } catch {
-            FileHandle.standardError.write(Data("runbook: \(error)\nTry `runbook --help`.\n".utf8))
+            FileHandle.standardError.write("runbook: \(error)\nTry `runbook --help`.\n".utf8Data)
             return ExitCode.usage.rawValue
         }
         let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))

@@ -15,7 +15,7 @@ public enum SHA256 {
     ]
 
     public static func hex(_ data: Data) -> String {
-        digest(data).map { String(format: "%02x", $0) }.joined()
+        hexadecimal(digest(data))
     }
 
     public static func digest(_ data: Data) -> [UInt8] {

@@ -32,7 +32,7 @@ enum FaultInjection {
         }
         if let trace = environment["RUNBOOK_FAULT_TRACE"], let handle = FileHandle(forWritingAtPath: trace) {
             handle.seekToEndOfFile()
-            handle.write(Data("\(count) \(label)\n".utf8))
+            handle.write("\(count) \(label)\n".utf8Data)
             try? handle.close()
         }
         guard let target = environment["RUNBOOK_FAULT_AT"].flatMap(Int.init), target == count else { return }

@@ -38,8 +38,12 @@ struct FileSystem: Sendable {
         let descriptor = open(real, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw HostError(path: displayPath, operation: "read", errno: errno) }
         defer { close(descriptor) }
+        // Sized to the file, so the common case is one read that fills it and one that finds the end;
+        // a fixed 64 KiB buffer cost more to clear than most managed files take to read.
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
         var data = Data()
-        var chunk = [UInt8](repeating: 0, count: 65536)
+        var chunk = [UInt8](repeating: 0, count: min(max(size + 1, 512), 1 << 20))
         while true {
             let count = Glibc.read(descriptor, &chunk, chunk.count)
             if count < 0 {

@@ -8,6 +8,7 @@ import Foundation
 public struct RootedHost: Host {
     public let root: String
     private let fileSystem = FileSystem()
+    private let resolvedDirectories = ResolvedDirectories()
 
     public init(root: String) {
         let standardized = (root as NSString).standardizingPath
@@ -24,6 +25,21 @@ public struct RootedHost: Host {
         guard path.hasPrefix("/") else {
             throw HostError(path: path, operation: "use", reason: "the path is not absolute")
         }
+        let slash = path.utf8.lastIndex(of: UInt8(ascii: "/"))!
+        let name = path[path.utf8.index(after: slash)...]
+        guard !name.isEmpty, name != ".", name != ".." else {
+            return root + "/" + (try resolve(path, followingLast: false, reportedAs: path)).joined(separator: "/")
+        }
+        let parent = String(path[..<slash])
+        let directory = try resolvedDirectories.value(for: parent) {
+            try resolve(parent, followingLast: true, reportedAs: path).joined(separator: "/")
+        }
+        return root + "/" + (directory.isEmpty ? String(name) : directory + "/" + name)
+    }
+
+    /// The components of `path` under the root, with every link on the way followed (the last
+    /// one only when `followingLast`).
+    private func resolve(_ path: String, followingLast: Bool, reportedAs displayPath: String) throws -> [String] {
         var resolved: [String] = []
         var pending = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var linksFollowed = 0
@@ -33,7 +49,7 @@ public struct RootedHost: Host {
             case ".": continue
             case "..":
                 guard !resolved.isEmpty else {
-                    throw HostError(path: path, operation: "use", reason: "it climbs out of the --root directory with '..'",
+                    throw HostError(path: displayPath, operation: "use", reason: "it climbs out of the --root directory with '..'",
                                     hint: "write the path without '..'")
                 }
                 resolved.removeLast()
@@ -41,14 +57,14 @@ public struct RootedHost: Host {
             default: break
             }
             let candidate = root + "/" + (resolved + [component]).joined(separator: "/")
-            guard !pending.isEmpty, let status = try fileSystem.status(real: candidate, displayPath: path),
+            guard followingLast || !pending.isEmpty, let status = try fileSystem.status(real: candidate, displayPath: displayPath),
                   status.kind == .symlink, let target = status.linkTarget else {
                 resolved.append(component)
                 continue
             }
             linksFollowed += 1
             guard linksFollowed <= 40 else {
-                throw HostError(path: path, operation: "use", reason: "too many levels of symbolic links",
+                throw HostError(path: displayPath, operation: "use", reason: "too many levels of symbolic links",
                                 hint: "the links under the --root directory form a loop; fix or remove one of them")
             }
             let targetComponents = target.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
@@ -59,7 +75,7 @@ public struct RootedHost: Host {
                 for part in targetComponents {
                     if part == ".." { depth -= 1 } else if part != "." { depth += 1 }
                     if depth < 0 {
-                        throw HostError(path: path, operation: "use",
+                        throw HostError(path: displayPath, operation: "use",
                                         reason: "the link \(([""] + resolved + [component]).joined(separator: "/")) -> \(target) escapes the --root directory",
                                         hint: "make the link point inside the --root directory, or remove it")
                     }
@@ -67,22 +83,28 @@ public struct RootedHost: Host {
             }
             pending = targetComponents + pending
         }
-        return root + "/" + resolved.joined(separator: "/")
+        return resolved
     }
 
     public func status(_ path: String) throws -> FileStatus? { try fileSystem.status(real: realPath(path), displayPath: path) }
     public func read(_ path: String) throws -> Data { try fileSystem.read(real: realPath(path), displayPath: path) }
     public func list(_ path: String) throws -> [String] { try fileSystem.list(real: realPath(path), displayPath: path) }
     public func writeAtomically(_ path: String, data: Data, mode: UInt32) throws {
+        defer { resolvedDirectories.clear() }
         try fileSystem.writeAtomically(real: realPath(path), displayPath: path, data: data, mode: mode)
     }
     public func makeDirectory(_ path: String, mode: UInt32) throws {
+        defer { resolvedDirectories.clear() }
         try fileSystem.makeDirectory(real: realPath(path), displayPath: path, mode: mode)
     }
     public func makeSymlink(_ path: String, target: String) throws {
+        defer { resolvedDirectories.clear() }
         try fileSystem.makeSymlink(real: realPath(path), displayPath: path, target: target)
     }
-    public func remove(_ path: String) throws { try fileSystem.remove(real: realPath(path), displayPath: path) }
+    public func remove(_ path: String) throws {
+        defer { resolvedDirectories.clear() }
+        try fileSystem.remove(real: realPath(path), displayPath: path)
+    }
     public func setMode(_ path: String, mode: UInt32) throws {
         try fileSystem.setMode(real: realPath(path), displayPath: path, mode: mode)
     }
@@ -92,4 +114,20 @@ public struct RootedHost: Host {
     public func run(_ command: ShellCommand) throws -> ProcessResult {
         throw HostError(path: command.script, operation: "run", reason: "processes do not run under --root")
     }
+}
+
+/// Parent directories already resolved, so a plan over many files in one directory looks at its
+/// parents once. Any change made through the host clears it: a new or removed link re-routes paths.
+private final class ResolvedDirectories: @unchecked Sendable {
+    private let lock = NSLock()
+    private var resolved: [String: String] = [:]
+
+    func value(for directory: String, resolving: () throws -> String) rethrows -> String {
+        if let known = lock.withLock({ resolved[directory] }) { return known }
+        let found = try resolving()
+        lock.withLock { resolved[directory] = found }
+        return found
+    }
+
+    func clear() { lock.withLock { resolved.removeAll() } }
 }

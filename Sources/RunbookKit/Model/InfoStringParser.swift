@@ -4,28 +4,38 @@
 /// `file=/etc/x`, `mode=0644` and `unless=ss -ltn | grep -q ':11434 '`. Inside double quotes `\"`
 /// and `\\` are escapes; single quotes are literal up to the next `'`.
 public enum InfoStringParser {
+    /// Works on the UTF-8 bytes: every byte it looks for is ASCII, which never occurs inside a
+    /// multi-byte character. Columns in locations still count characters (Unicode scalars).
     public static func words(in text: String, at start: SourceLocation) throws -> [InfoWord] {
-        let characters = Array(text.unicodeScalars)
+        let bytes = Array(text.utf8)
+        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), equals = UInt8(ascii: "=")
+        let doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
         var words: [InfoWord] = []
         var index = 0
-        func location(_ offset: Int) -> SourceLocation { start.movedTo(column: start.column + offset) }
+        func location(_ offset: Int) -> SourceLocation {
+            let scalars = isASCII ? offset : bytes[..<offset].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+            return start.movedTo(column: start.column + scalars)
+        }
+        func isQuote(_ byte: UInt8) -> Bool { byte == doubleQuote || byte == singleQuote }
+        func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+        func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
-        while index < characters.count {
-            if characters[index] == " " || characters[index] == "\t" {
+        while index < bytes.count {
+            if isBlank(bytes[index]) {
                 index += 1
                 continue
             }
             let wordStart = index
-            var key = ""
-            while index < characters.count, characters[index] != "=", characters[index] != " ", characters[index] != "\t" {
-                if characters[index] == "\"" || characters[index] == "'" {
-                    throw Diagnostic("unexpected quote in '\(key)\(characters[index])'", at: location(index),
+            while index < bytes.count, bytes[index] != equals, !isBlank(bytes[index]) {
+                if isQuote(bytes[index]) {
+                    throw Diagnostic("unexpected quote in '\(string(wordStart..<index + 1))'", at: location(index),
                                      hint: "quotes go around a value: key=\"a value\"")
                 }
-                key.unicodeScalars.append(characters[index])
                 index += 1
             }
-            guard index < characters.count, characters[index] == "=" else {
+            let key = string(wordStart..<index)
+            guard index < bytes.count, bytes[index] == equals else {
                 words.append(InfoWord(key: key, value: nil, location: location(wordStart)))
                 continue
             }
@@ -33,49 +43,50 @@ public enum InfoStringParser {
                 throw Diagnostic("an attribute has no name before '='", at: location(wordStart), hint: "write key=value")
             }
             index += 1
-            var value = ""
+            var value: [UInt8] = []
             var valueStart = index
-            if index < characters.count, characters[index] == "\"" || characters[index] == "'" {
+            if index < bytes.count, isQuote(bytes[index]) {
                 valueStart = index + 1
-                let quote = characters[index]
+                let quote = bytes[index]
                 let quoteStart = index
                 index += 1
                 var closed = false
-                while index < characters.count {
-                    let character = characters[index]
-                    if character == quote {
+                while index < bytes.count {
+                    let byte = bytes[index]
+                    if byte == quote {
                         closed = true
                         index += 1
                         break
                     }
-                    if quote == "\"", character == "\\", index + 1 < characters.count,
-                       characters[index + 1] == "\"" || characters[index + 1] == "\\" {
-                        value.unicodeScalars.append(characters[index + 1])
+                    if quote == doubleQuote, byte == backslash, index + 1 < bytes.count,
+                       bytes[index + 1] == doubleQuote || bytes[index + 1] == backslash {
+                        value.append(bytes[index + 1])
                         index += 2
                         continue
                     }
-                    value.unicodeScalars.append(character)
+                    value.append(byte)
                     index += 1
                 }
                 if !closed {
                     throw Diagnostic("the quoted value of '\(key)' is never closed", at: location(quoteStart),
-                                     hint: "end it with \(quote)")
+                                     hint: "end it with \(Character(Unicode.Scalar(quote)))")
                 }
-                if index < characters.count, characters[index] != " ", characters[index] != "\t" {
+                if index < bytes.count, !isBlank(bytes[index]) {
                     throw Diagnostic("unexpected text after the quoted value of '\(key)'", at: location(index),
                                      hint: "put a space between attributes")
                 }
             } else {
-                while index < characters.count, characters[index] != " ", characters[index] != "\t" {
-                    if characters[index] == "\"" || characters[index] == "'" {
+                while index < bytes.count, !isBlank(bytes[index]) {
+                    if isQuote(bytes[index]) {
                         throw Diagnostic("a quote inside the value of '\(key)'", at: location(index),
                                          hint: "quote the whole value: \(key)=\"...\"")
                     }
-                    value.unicodeScalars.append(characters[index])
+                    value.append(bytes[index])
                     index += 1
                 }
             }
-            words.append(InfoWord(key: key, value: value, location: location(wordStart), valueLocation: location(valueStart)))
+            words.append(InfoWord(key: key, value: String(decoding: value, as: UTF8.self), location: location(wordStart),
+                                  valueLocation: location(valueStart)))
         }
         return words
     }

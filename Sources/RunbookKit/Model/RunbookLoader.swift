@@ -89,7 +89,7 @@ public struct RunbookLoader {
                 let id = words.first { $0.key == "id" }?.value ?? "\(chapterName)/\(steps.count + 1)"
                 steps.append(StepBlock(kind: kind, id: id, chapter: chapterName, language: language, words: words,
                                        body: block.body, location: fence, bodyLocation: bodyLocation,
-                                       bodyColumns: Self.bodyColumns(block, lines: lines), heading: heading))
+                                       heading: heading, sourceLines: lines))
             }
         }
         collector.record(contentsOf: Self.stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file))
@@ -99,9 +99,9 @@ public struct RunbookLoader {
 
     /// The language word, the attribute words and the step kind (nil for a block that is not a step).
     static func classify(_ rawInfo: String, at start: SourceLocation) throws -> (String, [InfoWord], StepKind?) {
-        let looseWords = rawInfo.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        let looseWords = rawInfo.utf8.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
         let mentionsStep = looseWords.dropFirst().contains { word in
-            let key = word.split(separator: "=", maxSplits: 1).first.map(String.init) ?? ""
+            let key = String(decoding: word.prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self)
             return StepKind.markerWords.contains(key) || StepKind.anyStepAttribute.contains(key)
         }
         guard mentionsStep else { return ("", [], nil) }
@@ -167,29 +167,22 @@ public struct RunbookLoader {
         return (language, words, kind)
     }
 
-    /// The source column where each body line starts: container prefixes and fence indentation
-    /// are not part of the body, but errors must point at the source.
-    static func bodyColumns(_ block: MarkdownCodeBlock, lines: SourceLines) -> [Int] {
-        block.body.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { offset, bodyLine in
-            lines.column(ofSuffix: bodyLine, onLine: block.bodyLine + offset) ?? block.column
-        }
-    }
-
     /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
     /// step as a paragraph, and it would silently never run.
     static func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock], file: String) -> [Diagnostic] {
         var insideCode = IndexSet()
         for block in codeBlocks {
-            let bodyLines = block.body.split(separator: "\n", omittingEmptySubsequences: true).count
+            let newlines = block.body.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let bodyLines = newlines + (block.body.isEmpty || block.body.utf8.last == UInt8(ascii: "\n") ? 0 : 1)
             insideCode.insert(integersIn: block.line...(max(block.line, block.bodyLine + bodyLines)))
         }
         var found: [Diagnostic] = []
         for number in 1...max(1, lines.count) where !insideCode.contains(number) {
-            let line = lines.line(number)
-            let indent = line.utf8.prefix { $0 == UInt8(ascii: " ") }.count
-            guard indent <= 3, line.utf8.dropFirst(indent).starts(with: "```".utf8) else { continue }
+            let bytes = lines.lineBytes(number)
+            let indent = bytes.prefix { $0 == UInt8(ascii: " ") }.count
+            guard indent <= 3, bytes.dropFirst(indent).starts(with: "```".utf8) else { continue }
             let index = number - 1
-            let info = String(line.dropFirst(indent).drop { $0 == "`" })
+            let info = String(lines.line(number).dropFirst(indent).drop { $0 == "`" })
             guard info.contains("`"),
                   (try? classify(info, at: SourceLocation(file: file, line: index + 1)))?.2 != nil else { continue }
             found.append(Diagnostic("this looks like a step, but a backtick fence's info string cannot hold a backtick, so Markdown shows it as plain text and it would never run",

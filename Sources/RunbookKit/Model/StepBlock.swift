@@ -15,9 +15,17 @@ public struct StepBlock: Sendable {
     public var location: SourceLocation
     /// The body's first line, for errors inside the body.
     public var bodyLocation: SourceLocation
-    /// The source column of each body line's first character.
-    public var bodyColumns: [Int]
     public var heading: String?
+    /// The chapter's lines, to find where each body line starts when an error needs it.
+    var sourceLines: SourceLines
+
+    /// The source column of each body line's first character: container prefixes and fence
+    /// indentation are not part of the body, but errors must point at the source.
+    public var bodyColumns: [Int] {
+        body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated().map { offset, bodyLine in
+            sourceLines.column(ofSuffix: bodyLine, onLine: bodyLocation.line + offset) ?? bodyLocation.column
+        }
+    }
 
     public func word(_ key: String) -> InfoWord? { words.first { $0.key == key } }
     public func value(_ key: String) -> String? { word(key)?.value }

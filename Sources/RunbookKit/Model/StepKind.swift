@@ -21,7 +21,11 @@ public enum StepKind: String, Sendable, Codable, CaseIterable {
     static let markerWords: Set<String> = ["file", "link", "absent", "package", "run", "handler", "check", "vars"]
 
     /// The attributes each kind accepts besides its marker. Flags are listed too.
-    var attributes: Set<String> {
+    var attributes: Set<String> { Self.attributesByKind[self]! }
+
+    private static let attributesByKind = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.declaredAttributes) })
+
+    private var declaredAttributes: Set<String> {
         let common: Set<String> = ["id", "when"]
         switch self {
         case .file: return common.union(["mode", "owner", "group", "notify", "validate"])

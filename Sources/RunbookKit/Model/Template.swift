@@ -6,7 +6,8 @@
 public enum Template {
     struct Placeholder {
         var name: String
-        var range: Range<String.Index>
+        /// UTF-8 offsets of the whole `{{ name }}`.
+        var range: Range<Int>
         /// Lines and columns from the start of the text, 0-based line and 1-based column.
         var line: Int
         var column: Int
@@ -15,82 +16,78 @@ public enum Template {
     /// Every placeholder in `text`, found on its UTF-8 bytes: templating runs once per step body
     /// and attribute, so it must cost little more than reading the text.
     static func placeholders(in text: String) -> [Placeholder] {
-        let utf8 = text.utf8
+        placeholders(in: Array(text.utf8))
+    }
+
+    private static func placeholders(in bytes: [UInt8]) -> [Placeholder] {
         let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), newline = UInt8(ascii: "\n")
-        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
         var found: [Placeholder] = []
         var line = 0
-        var lineStart = utf8.startIndex
-        var index = utf8.startIndex
-        while index < utf8.endIndex {
-            let byte = utf8[index]
+        var lineStart = 0
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
             if byte == newline {
                 line += 1
-                index = utf8.index(after: index)
+                index += 1
                 lineStart = index
                 continue
             }
-            let next = utf8.index(after: index)
-            guard byte == open, next < utf8.endIndex, utf8[next] == open else {
-                index = next
+            guard byte == open, index + 1 < bytes.count, bytes[index + 1] == open else {
+                index += 1
                 continue
             }
             // A name sits between the braces, on one line.
-            var end = utf8.index(after: next)
-            while end < utf8.endIndex, utf8[end] != close, utf8[end] != newline, utf8[end] != open { end = utf8.index(after: end) }
-            let afterEnd = end < utf8.endIndex ? utf8.index(after: end) : end
-            guard end < utf8.endIndex, utf8[end] == close, afterEnd < utf8.endIndex, utf8[afterEnd] == close else {
-                index = next
+            var end = index + 2
+            while end < bytes.count, bytes[end] != close, bytes[end] != newline, bytes[end] != open { end += 1 }
+            guard end + 1 < bytes.count, bytes[end] == close, bytes[end + 1] == close else {
+                index += 1
                 continue
             }
-            var nameStart = utf8.index(after: next), nameEnd = end
-            while nameStart < nameEnd, utf8[nameStart] == space || utf8[nameStart] == tab { nameStart = utf8.index(after: nameStart) }
-            while nameEnd > nameStart, utf8[utf8.index(before: nameEnd)] == space || utf8[utf8.index(before: nameEnd)] == tab {
-                nameEnd = utf8.index(before: nameEnd)
-            }
-            let name = utf8[nameStart..<nameEnd]
+            var nameStart = index + 2, nameEnd = end
+            while nameStart < nameEnd, isBlank(bytes[nameStart]) { nameStart += 1 }
+            while nameEnd > nameStart, isBlank(bytes[nameEnd - 1]) { nameEnd -= 1 }
+            let name = bytes[nameStart..<nameEnd]
             guard VariableDeclaration.isValidName(name) else {
-                index = next
+                index += 1
                 continue
             }
-            let column = 1 + utf8[lineStart..<index].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
-            found.append(Placeholder(name: String(decoding: name, as: UTF8.self), range: index..<utf8.index(after: afterEnd),
-                                     line: line, column: column))
-            index = utf8.index(after: afterEnd)
+            let column = 1 + bytes[lineStart..<index].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+            found.append(Placeholder(name: String(decoding: name, as: UTF8.self), range: index..<end + 2, line: line, column: column))
+            index = end + 2
         }
         return found
     }
 
-    /// Where each placeholder is in the runbook: `start` is where the text begins; with `sameLine`
+    /// Where a placeholder is in the runbook: `start` is where the text begins; with `sameLine`
     /// the text is an attribute value; `lineColumns` gives the source column of each line's start.
-    static func locate(_ placeholders: [Placeholder], at start: SourceLocation, sameLine: Bool,
-                               lineColumns: [Int]?) -> [(name: String, location: SourceLocation)] {
-        placeholders.map { placeholder in
-            let lineStart = lineColumns.flatMap { placeholder.line < $0.count ? $0[placeholder.line] : nil } ?? start.column
-            let location = sameLine
-                ? start.movedTo(column: start.column + placeholder.column - 1)
-                : SourceLocation(file: start.file, line: start.line + placeholder.line,
-                                 column: lineStart + placeholder.column - 1)
-            return (placeholder.name, location)
-        }
+    static func location(of placeholder: Placeholder, at start: SourceLocation, sameLine: Bool,
+                         lineColumns: [Int]?) -> SourceLocation {
+        if sameLine { return start.movedTo(column: start.column + placeholder.column - 1) }
+        let lineStart = lineColumns.flatMap { placeholder.line < $0.count ? $0[placeholder.line] : nil } ?? start.column
+        return SourceLocation(file: start.file, line: start.line + placeholder.line, column: lineStart + placeholder.column - 1)
     }
 
     /// Substitutes every placeholder. `start` is where the text begins in the runbook;
     /// `sameLine` says the text is an attribute value (columns count from `start`).
-    /// `lineColumns` gives the source column of each line's start, for a body whose lines were indented.
+    /// `lineColumns` gives the source column of each line's start, for a body whose lines were
+    /// indented; it is only worked out for an error.
     public static func render(_ text: String, with variables: ResolvedVariables, at start: SourceLocation,
-                              sameLine: Bool = false, lineColumns: [Int]? = nil) throws -> String {
-        let found = placeholders(in: text)
+                              sameLine: Bool = false, lineColumns: @autoclosure () -> [Int]? = nil) throws -> String {
+        let bytes = Array(text.utf8)
+        let found = placeholders(in: bytes)
         guard !found.isEmpty else { return text }
-        var result = ""
-        var cursor = text.startIndex
-        let locations = locate(found, at: start, sameLine: sameLine, lineColumns: lineColumns)
-        for (placeholder, reference) in zip(found, locations) {
-            result += text[cursor..<placeholder.range.lowerBound]
-            result += try variables.value(of: placeholder.name, usedAt: reference.location)
+        var result: [UInt8] = []
+        result.reserveCapacity(bytes.count + 16 * found.count)
+        var cursor = 0
+        for placeholder in found {
+            result += bytes[cursor..<placeholder.range.lowerBound]
+            result += try variables.value(of: placeholder.name, usedAt: location(of: placeholder, at: start, sameLine: sameLine,
+                                                                                 lineColumns: lineColumns())).utf8
             cursor = placeholder.range.upperBound
         }
-        result += text[cursor...]
-        return result
+        result += bytes[cursor...]
+        return String(decoding: result, as: UTF8.self)
     }
 }

@@ -24,7 +24,11 @@ public struct SnapshotStore: Sendable {
     var snapshotsDirectory: String { directory + "/snapshots" }
     var blobsDirectory: String { directory + "/blobs" }
 
-    func snapshotDirectory(_ id: Int) -> String { snapshotsDirectory + "/" + String(format: "%06d", id) }
+    /// Six digits at least, so that names sort in the order of the snapshots.
+    func snapshotDirectory(_ id: Int) -> String {
+        let digits = String(id)
+        return snapshotsDirectory + "/" + String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
 
     /// Creates the state directory layout with private modes.
     public func prepare() throws {

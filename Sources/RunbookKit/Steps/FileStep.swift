@@ -44,7 +44,7 @@ public struct FileStep: ChangingStep {
     }
 
     public func plan(in view: SystemView) throws -> StepPlan {
-        let wanted = Data(content.utf8)
+        let wanted = content.utf8Data
         let existing = try view.status(path)
         var changes: [Change] = []
         var details: [String] = []

@@ -108,7 +108,7 @@ public struct HTTPCheckStep: VerifyingStep {
     }
 
     public func verify(on host: any Host) throws -> String? {
-        let result = try host.run(ShellCommand(script: "exec curl --config -", standardInput: Data(curlConfiguration.utf8)))
+        let result = try host.run(ShellCommand(script: "exec curl --config -", standardInput: curlConfiguration.utf8Data))
         if result.commandNotFound {
             return "curl is not installed; install it (apt-get install -y curl) or add it to a package step"
         }

@@ -19,11 +19,11 @@ struct StepSource {
         guard value.hasPrefix("/") else {
             throw Diagnostic("\(key)= must be an absolute path, not '\(value)'", at: location(key), hint: "start it with /")
         }
-        let components = value.split(separator: "/", omittingEmptySubsequences: false)
-        if components.contains("..") || components.contains(".") {
+        let components = value.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        if components.contains(where: { $0.elementsEqual("..".utf8) || $0.elementsEqual(".".utf8) }) {
             throw Diagnostic("\(key)= must not contain '.' or '..' components", at: location(key), hint: "write the path plainly")
         }
-        if value.count > 1, value.hasSuffix("/") {
+        if value.utf8.count > 1, value.hasSuffix("/") {
             throw Diagnostic("\(key)= must not end with '/'", at: location(key), hint: "name the file itself")
         }
         return value
