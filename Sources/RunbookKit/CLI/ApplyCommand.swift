@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `runbook apply`: converge under the state directory lock, snapshotting every change.
 struct ApplyCommand {
@@ -25,7 +26,7 @@ struct ApplyCommand {
                 console.out(planRenderer.render(plan))
                 while true {
                     switch console.ask("Apply this step? [y]es, [n]o, [a]ll remaining, [q]uit: ")?.lowercased()
-                        .trimmingCharacters(in: .whitespaces) {
+                        .trimmingBlanks() {
                     case "y", "yes": return .apply
                     case "n", "no": return .skip
                     case "a", "all": return .applyAll

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The parsed command line: the command, its arguments and the flags common to all commands.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where every byte of output goes, masked by the redactor first: the one place that decides
 /// what leaves the process.
@@ -17,13 +18,20 @@ public final class Console: @unchecked Sendable {
     }
 
     public func out(_ text: String) {
-        FileHandle.standardOutput.write(redactor.redact(text).utf8Data)
+        Self.write(redactor.redact(text), to: STDOUT_FILENO)
     }
 
     public func line(_ text: String) { out(text + "\n") }
 
     public func error(_ text: String) {
-        FileHandle.standardError.write((redactor.redact(text) + "\n").utf8Data)
+        Self.write(redactor.redact(text) + "\n", to: STDERR_FILENO)
+    }
+
+    /// Unbuffered, so output and errors arrive in the order they were made; a closed pipe
+    /// loses the rest of the text, as it would for any command.
+    static func write(_ text: String, to descriptor: Int32) {
+        var text = text
+        _ = text.withUTF8 { writeFully(descriptor, UnsafeRawBufferPointer($0)) }
     }
 
     /// Asks a question on the terminal and reads one line of answer.

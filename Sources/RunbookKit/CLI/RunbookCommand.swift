@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The `runbook` command line: parses arguments, runs one command, returns its exit code.
 public enum RunbookCommand {
@@ -9,7 +10,7 @@ public enum RunbookCommand {
         do {
             options = try CommandLineOptions(parsing: arguments)
         } catch {
-            FileHandle.standardError.write("runbook: \(error)\nTry `runbook --help`.\n".utf8Data)
+            Console.write("runbook: \(error)\nTry `runbook --help`.\n", to: STDERR_FILENO)
             return ExitCode.usage.rawValue
         }
         let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What every command starts from: the target host, the state directory, the loaded runbook
 /// and its variables. Loading stops at the first layer that has problems and reports them all.
@@ -12,12 +13,11 @@ struct Session {
         self.options = options
         self.console = console
         if let root = options.root {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory), isDirectory.boolValue else {
+            guard isDirectory(root) else {
                 throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
                                  hint: "create it first: mkdir -p \(root)")
             }
-            host = RootedHost(root: URL(fileURLWithPath: root).standardizedFileURL.path)
+            host = RootedHost(root: root)
         } else {
             host = LiveHost()
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `runbook snapshots` and `runbook snapshots show ID`.
 struct SnapshotsCommand {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Converges the system, chapter by chapter, recording a snapshot of everything it changes.
 ///
@@ -163,7 +164,9 @@ public final class Applier {
                 throw StepFailure(step: check.info, message: "check failed after \(attempt) attempt\(attempt == 1 ? "" : "s")",
                                   output: problem)
             }
-            Thread.sleep(forTimeInterval: check.delay)
+            var pause = timespec(tv_sec: Int(check.delay), tv_nsec: Int((check.delay - check.delay.rounded(.down)) * 1e9))
+            var remaining = timespec()
+            while nanosleep(&pause, &remaining) != 0 && errno == EINTR { pause = remaining }
         }
     }
 

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Carries out ``Change``s on a host, recording each path's prior state in the snapshot first.
 ///
@@ -65,10 +66,10 @@ struct ChangeExecutor {
     private func outermostMissing(_ path: String) throws -> String? {
         guard try host.status(path) == nil else { return nil }
         var missing = path
-        var parent = (path as NSString).deletingLastPathComponent
+        var parent = path.parentDirectory
         while parent != "/", !parent.isEmpty, try host.status(parent) == nil {
             missing = parent
-            parent = (parent as NSString).deletingLastPathComponent
+            parent = parent.parentDirectory
         }
         return missing
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The packages dpkg lists as installed, read once from its status file rather than by running
 /// a process per package.

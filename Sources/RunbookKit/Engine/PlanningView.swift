@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The system as it will be once earlier steps' pending changes are made: what `plan` shows
 /// each step, so that a step after "create /etc/nginx/conf.d" does not plan to create it again.
@@ -65,10 +66,10 @@ final class PlanningView: SystemView {
     private func pendingEntry(_ path: String) -> (state: Pending, stepID: String)? {
         guard !pending.isEmpty else { return nil }
         if let entry = pending[path] { return entry }
-        var ancestor = (path as NSString).deletingLastPathComponent
+        var ancestor = path.parentDirectory
         while ancestor != "/" && !ancestor.isEmpty {
             if let entry = pending[ancestor], case .absent = entry.state { return entry }
-            ancestor = (ancestor as NSString).deletingLastPathComponent
+            ancestor = ancestor.parentDirectory
         }
         return nil
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A runbook with its variables applied and every step typed and cross-checked: what `check`
 /// validates and what `plan` and `apply` walk.
@@ -64,7 +65,7 @@ public struct PreparedRunbook: Sendable {
         for chapter in runbook.chapters {
             for block in chapter.steps {
                 guard let notify = block.word("notify"), let names = notify.value else { continue }
-                for name in names.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) })
+                for name in names.split(separator: ",").map({ $0.trimmingBlanks() })
                 where handlerDeclarations[name] == nil {
                     collector.record(Diagnostic("notify names an unknown handler '\(name)'", at: notify.location,
                                                 hint: handlerDeclarations.isEmpty ? "declare it with a handler=\(name) block"

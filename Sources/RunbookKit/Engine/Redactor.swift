@@ -8,8 +8,7 @@ public struct Redactor: Sendable {
         // Longest first, so masking one secret never leaves the tail of a longer one; the JSON-escaped
         // form too, for secrets with quotes or backslashes.
         let forms = secrets.filter { !$0.isEmpty }.flatMap { secret in
-            [secret, secret.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "/", with: "\\/")]
+            [secret, secret.replacingEvery("\\", with: "\\\\").replacingEvery("\"", with: "\\\"").replacingEvery("/", with: "\\/")]
         }
         self.secrets = Array(Set(forms)).sorted { $0.count > $1.count }
     }
@@ -17,6 +16,6 @@ public struct Redactor: Sendable {
     public static let none = Redactor(secrets: [])
 
     public func redact(_ text: String) -> String {
-        secrets.reduce(text) { $0.replacingOccurrences(of: $1, with: Self.mask) }
+        secrets.reduce(text) { $0.replacingEvery($1, with: Self.mask) }
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Puts paths back the way a snapshot found them, newest change first.
 ///
@@ -105,8 +106,8 @@ struct Restorer {
 
     /// A write killed before its rename leaves `.NAME.runbook-tmp`; it is never anyone's data.
     private func removeLeftoverTemporary(of path: String) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        let temporary = "\(directory == "/" ? "" : directory)/.\((path as NSString).lastPathComponent).runbook-tmp"
+        let directory = path.parentDirectory
+        let temporary = "\(directory == "/" ? "" : directory)/.\(path.baseName).runbook-tmp"
         if try host.status(temporary)?.kind == .file { try host.remove(temporary) }
     }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Restores the state from before an apply: the last one, or a named one and every one after it.
 ///

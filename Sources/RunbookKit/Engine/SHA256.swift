@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// SHA-256 (FIPS 180-4), for content-addressed snapshot blobs. The toolchain's Foundation on
 /// Linux has no digest API, and the project takes no package dependencies.

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Synchronization
 
 /// Test-only fault injection, compiled into debug builds only, so release behaviour cannot
 /// depend on it. Every named point counts; with `RUNBOOK_FAULT_AT=N` the Nth point fails
@@ -12,7 +14,7 @@ enum FaultInjection {
 
     #if DEBUG
     nonisolated(unsafe) private static var reached = 0
-    private static let lock = NSLock()
+    private static let lock = Mutex(())
     #endif
 
     static func throwingPoint(_ name: String, path: String? = nil) throws {
@@ -26,14 +28,16 @@ enum FaultInjection {
         let environment = ProcessInfo.processInfo.environment
         guard environment["RUNBOOK_FAULT_AT"] != nil || environment["RUNBOOK_FAULT_TRACE"] != nil else { return }
         let label = path.map { "\(name) \($0)" } ?? name
-        let count: Int = lock.withLock {
+        let count: Int = lock.withLock { _ in
             reached += 1
             return reached
         }
-        if let trace = environment["RUNBOOK_FAULT_TRACE"], let handle = FileHandle(forWritingAtPath: trace) {
-            handle.seekToEndOfFile()
-            handle.write("\(count) \(label)\n".utf8Data)
-            try? handle.close()
+        if let trace = environment["RUNBOOK_FAULT_TRACE"] {
+            let descriptor = open(trace, O_WRONLY | O_APPEND | O_CLOEXEC)
+            if descriptor >= 0 {
+                Console.write("\(count) \(label)\n", to: descriptor)
+                close(descriptor)
+            }
         }
         guard let target = environment["RUNBOOK_FAULT_AT"].flatMap(Int.init), target == count else { return }
         if environment["RUNBOOK_FAULT_ACTION"] == "fail" {

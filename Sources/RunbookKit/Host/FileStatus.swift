@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What is at a path, as `lstat` sees it: the facts a step compares with what it wants.
 ///

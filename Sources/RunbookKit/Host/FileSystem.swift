@@ -1,7 +1,5 @@
-import Foundation
-#if canImport(Glibc)
+import FoundationEssentials
 import Glibc
-#endif
 
 /// POSIX file operations on real paths. Both hosts use it; they differ only in how they turn a
 /// target path into a real one. `displayPath` is what messages show (the target path).
@@ -72,14 +70,14 @@ struct FileSystem: Sendable {
     /// The temporary name a write goes through. It is fixed, so a write killed halfway leaves at
     /// most this one file, which the next write to the path reuses and a rollback removes.
     static func temporaryPath(for real: String) -> String {
-        let directory = (real as NSString).deletingLastPathComponent
-        return "\(directory)/.\((real as NSString).lastPathComponent).runbook-tmp"
+        let directory = real.parentDirectory
+        return "\(directory)/.\(real.baseName).runbook-tmp"
     }
 
     /// Temp file in the same directory, fsync, rename, fsync of the directory. The temp file takes
     /// the old file's owner first, so replacing a file never silently changes who owns it.
     func writeAtomically(real: String, displayPath: String, data: Data, mode: UInt32) throws {
-        let directory = (real as NSString).deletingLastPathComponent
+        let directory = real.parentDirectory
         let temporary = Self.temporaryPath(for: real)
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw HostError(path: displayPath, operation: "write", errno: errno) }
@@ -89,16 +87,8 @@ struct FileSystem: Sendable {
         }
         do {
             defer { close(descriptor) }
-            try data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-                var offset = 0
-                while offset < buffer.count {
-                    let written = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                    if written < 0 {
-                        if errno == EINTR { continue }
-                        throw HostError(path: displayPath, operation: "write", errno: errno)
-                    }
-                    offset += written
-                }
+            if let failure = data.withUnsafeBytes({ writeFully(descriptor, $0) }) {
+                throw HostError(path: displayPath, operation: "write", errno: failure)
             }
             guard fchmod(descriptor, mode_t(mode)) == 0 else {
                 throw HostError(path: displayPath, operation: "set mode of", errno: errno)

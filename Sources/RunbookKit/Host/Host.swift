@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The one boundary that touches the OS: files, links, modes and processes.
 ///

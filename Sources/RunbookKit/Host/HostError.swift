@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A failure at the OS boundary, carrying the path as the operator knows it (not the `--root` path).
 public struct HostError: Error, Sendable, Equatable, CustomStringConvertible {

@@ -1,7 +1,5 @@
-import Foundation
-#if canImport(Glibc)
+import FoundationEssentials
 import Glibc
-#endif
 
 /// The machine `runbook` runs on, paths as they are. What an operator uses with root.
 public struct LiveHost: Host {

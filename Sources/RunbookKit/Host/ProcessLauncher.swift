@@ -1,7 +1,6 @@
-import Foundation
-#if canImport(Glibc)
+import FoundationEssentials
+import Dispatch
 import Glibc
-#endif
 
 /// Starts a program and waits for it, collecting what it printed.
 ///
@@ -67,15 +66,10 @@ public struct ProcessLauncher: Sendable {
         }
         if let input {
             let writer = inputPipe[1]
-            Thread.detachNewThread {
-                input.withUnsafeBytes { buffer in
-                    var offset = 0
-                    while offset < buffer.count {
-                        let written = write(writer, buffer.baseAddress! + offset, buffer.count - offset)
-                        if written <= 0 { break }
-                        offset += written
-                    }
-                }
+            // Written from another thread, so a child that fills its output pipe before it has
+            // read all of its input cannot deadlock the collector below.
+            DispatchQueue.global().async {
+                _ = input.withUnsafeBytes { writeFully(writer, $0) }
                 close(writer)
             }
         } else {

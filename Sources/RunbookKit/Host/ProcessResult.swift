@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// How a command ended, with everything it printed (stdout and stderr interleaved).
 public struct ProcessResult: Sendable, Equatable {

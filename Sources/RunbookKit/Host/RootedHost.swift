@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import Synchronization
 
 /// A directory that stands in for `/`: `/etc/nginx/nginx.conf` lands at `ROOT/etc/nginx/nginx.conf`.
 ///
@@ -11,7 +13,7 @@ public struct RootedHost: Host {
     private let resolvedDirectories = ResolvedDirectories()
 
     public init(root: String) {
-        let standardized = (root as NSString).standardizingPath
+        let standardized = URL(fileURLWithPath: root).standardizedFileURL.path
         self.root = standardized == "/" ? "" : standardized
     }
 
@@ -118,16 +120,15 @@ public struct RootedHost: Host {
 
 /// Parent directories already resolved, so a plan over many files in one directory looks at its
 /// parents once. Any change made through the host clears it: a new or removed link re-routes paths.
-private final class ResolvedDirectories: @unchecked Sendable {
-    private let lock = NSLock()
-    private var resolved: [String: String] = [:]
+private final class ResolvedDirectories: Sendable {
+    private let resolved = Mutex<[String: String]>([:])
 
     func value(for directory: String, resolving: () throws -> String) rethrows -> String {
-        if let known = lock.withLock({ resolved[directory] }) { return known }
+        if let known = resolved.withLock({ $0[directory] }) { return known }
         let found = try resolving()
-        lock.withLock { resolved[directory] = found }
+        resolved.withLock { $0[directory] = found }
         return found
     }
 
-    func clear() { lock.withLock { resolved.removeAll() } }
+    func clear() { resolved.withLock { $0.removeAll() } }
 }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Lists the headings and code blocks of a Markdown document, with the block structure exactly as
 /// CommonMark (and its reference implementation, cmark) reads it.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Reads a runbook folder: every `*.md` file in file-name order, its headings and step blocks.
 ///
@@ -13,8 +14,7 @@ public struct RunbookLoader {
     }
 
     public func load(directory: String) throws -> Runbook {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+        guard isDirectory(directory) else {
             throw Diagnostic("no runbook folder at \(displayDirectory)", origin: "--runbook \(displayDirectory)",
                              hint: "pass --runbook DIR, or run from the folder that holds Runbook/")
         }
@@ -57,7 +57,7 @@ public struct RunbookLoader {
             case .codeBlock(let block):
                 guard block.isFenced else {
                     if let first = block.body.split(separator: "\n").first,
-                       let info = first.trimmingCharacters(in: .whitespaces).firstFenceInfo,
+                       let info = first.trimmingBlanks().firstFenceInfo,
                        (try? Self.classify(info, at: SourceLocation(file: file, line: block.line)))?.2 != nil {
                         collector.record(Diagnostic("this step is indented four or more columns, so Markdown shows it as plain text and it would never run",
                                                     at: SourceLocation(file: file, line: block.line, column: block.column),
@@ -170,14 +170,14 @@ public struct RunbookLoader {
     /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
     /// step as a paragraph, and it would silently never run.
     static func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock], file: String) -> [Diagnostic] {
-        var insideCode = IndexSet()
+        var insideCode = [Bool](repeating: false, count: lines.count + 2)
         for block in codeBlocks {
             let newlines = block.body.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             let bodyLines = newlines + (block.body.isEmpty || block.body.utf8.last == UInt8(ascii: "\n") ? 0 : 1)
-            insideCode.insert(integersIn: block.line...(max(block.line, block.bodyLine + bodyLines)))
+            for number in block.line...min(max(block.line, block.bodyLine + bodyLines), lines.count + 1) { insideCode[number] = true }
         }
         var found: [Diagnostic] = []
-        for number in 1...max(1, lines.count) where !insideCode.contains(number) {
+        for number in 1...max(1, lines.count) where !insideCode[number] {
             let bytes = lines.lineBytes(number)
             let indent = bytes.prefix { $0 == UInt8(ascii: " ") }.count
             guard indent <= 3, bytes.dropFirst(indent).starts(with: "```".utf8) else { continue }

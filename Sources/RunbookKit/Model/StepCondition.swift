@@ -5,12 +5,12 @@ public struct StepCondition: Sendable, Hashable {
     public var isNegated: Bool
 
     public init(parsing text: String, at location: SourceLocation) throws {
-        let negated = text.range(of: "!=")
-        guard let separator = negated ?? text.range(of: "=") else {
+        let negated = text.firstRange(of: "!=")
+        guard let separator = negated ?? text.firstRange(of: "=") else {
             throw Diagnostic("when= takes NAME=VALUE or NAME!=VALUE", at: location, hint: "for example when=\"tls=acme\"")
         }
-        variable = text[..<separator.lowerBound].trimmingCharacters(in: .whitespaces)
-        value = text[separator.upperBound...].trimmingCharacters(in: .whitespaces)
+        variable = text[..<separator.lowerBound].trimmingBlanks()
+        value = text[separator.upperBound...].trimmingBlanks()
         isNegated = negated != nil
         guard VariableDeclaration.isValidName(variable) else {
             throw Diagnostic("when= must start with a variable name", at: location, hint: "for example when=\"tls=acme\"")

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One variable a runbook declares in a `vars` block.
 ///
@@ -27,7 +28,7 @@ public struct VariableDeclaration: Sendable {
         var declarations: [VariableDeclaration] = []
         var collector = DiagnosticCollector()
         for (offset, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingBlanks()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let lineStart = SourceLocation(file: start.file, line: start.line + offset, column: start.column)
             if let declaration = try collector.attempt({ try parse(line: String(line), at: lineStart) }) {
@@ -84,9 +85,9 @@ public struct VariableDeclaration: Sendable {
             }
             type = parsed
         }
-        if let word = seen["pattern"], (try? NSRegularExpression(pattern: word.value ?? "")) == nil {
-            throw Diagnostic("the pattern of '\(nameWord.key)' is not a valid regular expression", at: word.location,
-                             hint: "it is an ICU regular expression matched against the whole value")
+        if let word = seen["pattern"], let problem = ValuePattern(source: word.value ?? "").compileError {
+            throw Diagnostic("the pattern of '\(nameWord.key)' is not a valid regular expression: \(problem)", at: word.location,
+                             hint: "it is a POSIX extended regular expression, as for grep -E, matched against the whole value")
         }
         return VariableDeclaration(
             name: nameWord.key, defaultValue: seen["default"]?.value, about: about,
@@ -118,11 +119,8 @@ public struct VariableDeclaration: Sendable {
         if let allowedValues, !allowedValues.contains(value) {
             return "'\(name)' must be one of \(allowedValues.joined(separator: ", "))"
         }
-        if let pattern, let expression = try? NSRegularExpression(pattern: "^(?:\(pattern))$") {
-            let range = NSRange(value.startIndex..., in: value)
-            if expression.firstMatch(in: value, range: range) == nil {
-                return "'\(name)' must match the pattern \(pattern)"
-            }
+        if let pattern, !ValuePattern(source: pattern).matchesWhole(value) {
+            return "'\(name)' must match the pattern \(pattern)"
         }
         return nil
     }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A value given for a variable, and where it was given, for messages.
 public struct VariableInput: Sendable {
@@ -36,7 +37,7 @@ public struct VariableInput: Sendable {
         var collector = DiagnosticCollector()
         for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            let trimmed = line.trimmingBlanks()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let indent = line.prefix { $0 == " " || $0 == "\t" }.count
             let location = SourceLocation(file: file, line: offset + 1, column: indent + 1)
@@ -44,8 +45,8 @@ public struct VariableInput: Sendable {
                 collector.record(Diagnostic("expected NAME=VALUE", at: location, hint: "one variable per line, like domain=example.com"))
                 continue
             }
-            let name = trimmed[..<equals].trimmingCharacters(in: .whitespaces)
-            var value = trimmed[trimmed.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+            let name = trimmed[..<equals].trimmingBlanks()
+            var value = trimmed[trimmed.index(after: equals)...].trimmingBlanks()
             if value.count >= 2, let first = value.first, first == "\"" || first == "'" {
                 guard value.last == first else {
                     collector.record(Diagnostic("the quoted value of '\(name)' is never closed", at: location,

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Combines declarations with given values, defaults and generated secrets, checking each value.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Renders a ``Plan`` for machines: the same facts as the text, as stable JSON.
 ///

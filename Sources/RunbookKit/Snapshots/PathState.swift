@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What was at a path at one moment, as a snapshot records it: the kind, mode, owner, the
 /// content's SHA-256 (the content itself is a blob) or the link's target.

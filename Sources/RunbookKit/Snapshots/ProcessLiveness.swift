@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Whether a process still runs. A zombie counts as gone: a killed apply can linger as
 /// `<defunct>` until its parent reaps it.
@@ -6,7 +7,7 @@ enum ProcessLiveness {
     static func isAlive(_ pid: Int32) -> Bool {
         guard pid > 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
         guard let close = stat.lastIndex(of: ")") else { return true }
-        let state = stat[stat.index(after: close)...].trimmingCharacters(in: .whitespaces).first
+        let state = stat[stat.index(after: close)...].trimmingBlanks().first
         return state != "Z" && state != "X"
     }
 }

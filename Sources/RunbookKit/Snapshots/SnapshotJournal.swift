@@ -1,7 +1,5 @@
-import Foundation
-#if canImport(Glibc)
+import FoundationEssentials
 import Glibc
-#endif
 
 /// The append-only log of a snapshot in the making. Each line is fsynced before the change it
 /// describes is made, so an apply killed at any point leaves a journal that says what to restore.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The JSON manifest of one snapshot: what an apply or a rollback touched, and how it ended.
 ///

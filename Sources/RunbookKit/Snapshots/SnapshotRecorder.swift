@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Records one snapshot as it is made: the prior state of each path before its first change,
 /// its state after, handlers run and packages installed. Every entry reaches the disk before

@@ -1,7 +1,5 @@
-import Foundation
-#if canImport(Glibc)
+import FoundationEssentials
 import Glibc
-#endif
 
 /// The snapshots in a state directory: `snapshots/NNNNNN/` each with a journal that is
 /// appended and fsynced before every change, a `manifest.json` written when it ends, and
@@ -114,8 +112,6 @@ public struct SnapshotStore: Sendable {
     }
 
     static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
+        Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -1,7 +1,5 @@
-import Foundation
-#if canImport(Glibc)
+import FoundationEssentials
 import Glibc
-#endif
 
 /// The state directory (`/var/lib/runbook`, mode 0700): the lock, generated secrets and snapshots.
 public struct StateDirectory: Sendable {
@@ -17,7 +15,7 @@ public struct StateDirectory: Sendable {
     static func makePrivateDirectory(_ path: String) throws {
         var info = stat()
         if lstat(path, &info) != 0 {
-            let parent = (path as NSString).deletingLastPathComponent
+            let parent = path.parentDirectory
             if !parent.isEmpty, parent != path, lstat(parent, &info) != 0 {
                 try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
             }

@@ -1,7 +1,5 @@
-import Foundation
-#if canImport(Glibc)
+import FoundationEssentials
 import Glibc
-#endif
 
 /// The exclusive lock an apply or a rollback holds on the state directory.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// One change to the target system that a step asks for. The applier carries changes out,
 /// snapshotting each path before it is touched; steps never change anything themselves.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `check`: a read-only shell assertion that must exit 0, tried `retries` more times with
 /// `delay` seconds between tries.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `file=PATH`: a file with exactly the block's body as its content.
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `http check`: a request in the `.http` request-file format, and the answer it must get.
 ///
@@ -35,7 +36,7 @@ public struct HTTPCheckStep: VerifyingStep {
             SourceLocation(file: source.block.bodyLocation.file, line: source.block.bodyLocation.line + offset,
                            column: source.block.bodyLocation.column)
         }
-        while let first = lines.first, first.trimmingCharacters(in: .whitespaces).isEmpty || first.hasPrefix("#") {
+        while let first = lines.first, first.trimmingBlanks().isEmpty || first.hasPrefix("#") {
             lines.removeFirst()
             lineNumber += 1
         }
@@ -58,7 +59,7 @@ public struct HTTPCheckStep: VerifyingStep {
         lines.removeFirst()
         lineNumber += 1
         var headers: [String] = []
-        while let line = lines.first, !line.trimmingCharacters(in: .whitespaces).isEmpty {
+        while let line = lines.first, !line.trimmingBlanks().isEmpty {
             guard let colon = line.firstIndex(of: ":"), colon != line.startIndex,
                   !line[..<colon].contains(" ") else {
                 throw Diagnostic("a header line must be Name: value", at: location(lineNumber),
@@ -94,9 +95,9 @@ public struct HTTPCheckStep: VerifyingStep {
     /// curl's configuration: every value quoted with curl's own escapes.
     var curlConfiguration: String {
         func quoted(_ value: String) -> String {
-            "\"" + value.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-                .replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
-                .replacingOccurrences(of: "\t", with: "\\t") + "\""
+            "\"" + value.replacingEvery("\\", with: "\\\\").replacingEvery("\"", with: "\\\"")
+                .replacingEvery("\n", with: "\\n").replacingEvery("\r", with: "\\r")
+                .replacingEvery("\t", with: "\\t") + "\""
         }
         var lines = ["url = \(quoted(url))", "request = \(quoted(method))", "silent", "show-error", "max-time = 60",
                      "write-out = \(quoted(Self.statusMarker + "%{http_code}"))"]
@@ -112,11 +113,11 @@ public struct HTTPCheckStep: VerifyingStep {
         if result.commandNotFound {
             return "curl is not installed; install it (apt-get install -y curl) or add it to a package step"
         }
-        guard let marker = result.output.range(of: Self.statusMarker, options: .backwards) else {
+        guard let marker = result.output.ranges(of: Self.statusMarker).last else {
             return "curl failed (exit \(result.status)):\n\(result.output)"
         }
         let responseBody = String(result.output[..<marker.lowerBound])
-        let status = Int(result.output[marker.upperBound...].trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+        let status = Int(result.output[marker.upperBound...].trimmingWhitespace()) ?? 0
         if !result.succeeded || status == 0 {
             return "curl failed (exit \(result.status)): \(responseBody)"
         }

@@ -14,7 +14,7 @@ public struct HandlerStep: Sendable {
 
     init(_ source: StepSource) throws {
         name = try source.string("handler")!
-        guard VariableDeclaration.isValidName(name.replacingOccurrences(of: "-", with: "_")) else {
+        guard VariableDeclaration.isValidName(name.replacingEvery("-", with: "_")) else {
             throw Diagnostic("'\(name)' is not a valid handler name", at: source.location("handler"),
                              hint: "use letters, digits, - and _")
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A step that observes the system and returns the changes it would make.
 ///
@@ -78,11 +79,11 @@ extension SystemView {
     /// Parent directories of `path` that do not exist yet, outermost first.
     func missingParents(of path: String) throws -> [String] {
         var missing: [String] = []
-        var parent = (path as NSString).deletingLastPathComponent
+        var parent = path.parentDirectory
         while parent != "/" && !parent.isEmpty {
             if try status(parent) != nil { break }
             missing.insert(parent, at: 0)
-            parent = (parent as NSString).deletingLastPathComponent
+            parent = parent.parentDirectory
         }
         return missing
     }

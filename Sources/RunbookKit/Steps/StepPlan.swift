@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What one step would do, found by observing the system: the plan is data.
 ///

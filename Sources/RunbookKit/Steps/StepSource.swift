@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A step block with its variables: reads attributes and the body with `{{...}}` filled in,
 /// and turns bad values into diagnostics at the attribute's own column.
@@ -48,7 +49,7 @@ struct StepSource {
 
     func list(_ key: String) throws -> [String] {
         guard let text = try string(key) else { return [] }
-        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let items = text.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingBlanks() }
         if items.isEmpty || items.contains("") {
             throw Diagnostic("\(key)= takes a comma-separated list without empty items", at: location(key),
                              hint: "for example \(key)=a,b")

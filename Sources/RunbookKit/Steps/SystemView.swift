@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// What a step may look at while it plans: the target's files and packages, read-only.
 ///

@@ -1,0 +1,33 @@
+import Glibc
+
+/// A variable's `pattern=`: a POSIX extended regular expression, the syntax of `grep -E`, that
+/// the whole value must match. The C library compiles it; runbook never sets a locale, so it
+/// works on bytes.
+struct ValuePattern {
+    let source: String
+
+    /// Why the pattern does not compile, in the C library's words, or nil when it does.
+    var compileError: String? {
+        var expression = regex_t()
+        let status = regcomp(&expression, source, REG_EXTENDED)
+        guard status != 0 else {
+            regfree(&expression)
+            return nil
+        }
+        var message = [CChar](repeating: 0, count: 256)
+        regerror(status, &expression, &message, message.count)
+        return String(decoding: message.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// Whether the whole of `value` matches; false for a pattern that does not compile. By
+    /// POSIX's leftmost-longest rule the match found at the start is the longest one there, so
+    /// it covers the value exactly when any match does.
+    func matchesWhole(_ value: String) -> Bool {
+        var expression = regex_t()
+        guard regcomp(&expression, source, REG_EXTENDED) == 0 else { return false }
+        defer { regfree(&expression) }
+        var match = regmatch_t()
+        guard regexec(&expression, value, 1, &match, 0) == 0 else { return false }
+        return match.rm_so == 0 && Int(match.rm_eo) == value.utf8.count
+    }
+}
