@@ -28,6 +28,49 @@ final class HostTests: XCTestCase {
         }
     }
 
+    func testALinkMadeThroughTheHostReroutesPathsResolvedBefore() throws {
+        let host = RootedHost(root: root)
+        XCTAssertEqual(try host.realPath("/etc/alias/x"), root + "/etc/alias/x")
+        try host.makeSymlink("/etc/alias", target: "/etc/nginx")
+        XCTAssertEqual(try host.realPath("/etc/alias/x"), root + "/etc/nginx/x", "the resolved directories were forgotten")
+        try host.remove("/etc/alias")
+        XCTAssertEqual(try host.realPath("/etc/alias/x"), root + "/etc/alias/x")
+    }
+
+    func testPathNames() {
+        XCTAssertEqual("/etc/nginx/x.conf".parentDirectory, "/etc/nginx")
+        XCTAssertEqual("/etc".parentDirectory, "/")
+        XCTAssertEqual("/".parentDirectory, "/")
+        XCTAssertEqual("/etc/nginx/".parentDirectory, "/etc")
+        XCTAssertEqual("/etc/nginx/x.conf".baseName, "x.conf")
+        XCTAssertEqual("/".baseName, "/")
+    }
+
+    func testInstalledPackagesComeFromDpkgStatus() throws {
+        try FileManager.default.createDirectory(atPath: root + "/var/lib/dpkg", withIntermediateDirectories: true)
+        try Data("""
+            Package: nginx
+            Status: install ok installed
+            Architecture: amd64
+
+            Package: curl
+            Status: hold ok installed
+
+            Package: certbot
+            Status: deinstall ok config-files
+
+            Package: libc6
+            Status: install ok installed
+            Multi-Arch: same
+            """.utf8).write(to: URL(fileURLWithPath: root + "/var/lib/dpkg/status"))
+        let packages = try InstalledPackages(host: RootedHost(root: root))
+        XCTAssertTrue(packages.contains("nginx"))
+        XCTAssertTrue(packages.contains("curl"), "a held package is installed")
+        XCTAssertFalse(packages.contains("certbot"), "only its configuration files are left")
+        XCTAssertTrue(packages.contains("libc6:amd64"), "the last paragraph counts without a blank line after it")
+        XCTAssertFalse(packages.contains("openssl"))
+    }
+
     func testAtomicWriteLeavesNoTemporaryFile() throws {
         let host = RootedHost(root: root)
         try host.writeAtomically("/etc/nginx/a.conf", data: Data("one\n".utf8), mode: 0o640)

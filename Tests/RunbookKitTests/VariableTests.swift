@@ -56,6 +56,25 @@ final class VariableTests: XCTestCase {
         }
     }
 
+    func testPatternsArePOSIXExtendedAndMatchTheWholeValue() {
+        let domain = ValuePattern(source: "[a-z0-9][a-z0-9-]*(\\.[a-z0-9][a-z0-9-]*)+")
+        XCTAssertTrue(domain.matchesWhole("inference.example.com"))
+        XCTAssertFalse(domain.matchesWhole("inference"))
+        XCTAssertFalse(domain.matchesWhole("x.example.com "), "a match must cover the whole value")
+        XCTAssertTrue(ValuePattern(source: "a|ab").matchesWhole("ab"), "leftmost-longest, not the first alternative")
+        XCTAssertTrue(ValuePattern(source: "[^\"\\\\]*").matchesWhole("What is a keepalive?"))
+        XCTAssertFalse(ValuePattern(source: "[^\"\\\\]*").matchesWhole("say \"hi\""))
+        XCTAssertNil(domain.compileError)
+        XCTAssertNotNil(ValuePattern(source: "[a-z").compileError)
+    }
+
+    func testRedactionMatchesBytesExactly() {
+        let redactor = Redactor(secrets: ["s3cr\u{E9}t"])
+        XCTAssertEqual(redactor.redact("key s3cr\u{E9}t\u{301} and s3cr\u{E9}t."), "key \(Redactor.mask)\u{301} and \(Redactor.mask).")
+        XCTAssertEqual("a-b-c".replacingEvery("-", with: "_"), "a_b_c")
+        XCTAssertEqual("  tabbed\t".trimmingBlanks(), "tabbed")
+    }
+
     func testTemplateLeavesOtherBracesAlone() throws {
         let variables = ResolvedVariables(declarations: Dictionary(uniqueKeysWithValues: try declarations(#"name default=x about="N""#).map { ($0.name, $0) }),
                                           values: ["name": "demo"])

@@ -11,19 +11,28 @@ struct InstalledPackages {
             names = []
             return
         }
-        let text = String(decoding: try host.read("/var/lib/dpkg/status"), as: UTF8.self)
+        // Lines are found on the bytes: the file runs to megabytes, too much to split by Character.
+        let status = [UInt8](try host.read("/var/lib/dpkg/status"))
         var names: Set<String> = []
-        for paragraph in text.components(separatedBy: "\n\n") {
-            var package: Substring?
-            var installed = false
-            for line in paragraph.split(separator: "\n") {
-                if line.hasPrefix("Package: ") { package = line.dropFirst(9) }
-                if line.hasPrefix("Status: ") { installed = line.hasSuffix(" installed") && line.contains("install ok") }
-            }
-            if let package, installed {
-                names.insert(String(package))
-                // Multi-arch packages are also known by NAME:ARCH.
-                names.insert(String(package.split(separator: ":").first ?? package))
+        var package: ArraySlice<UInt8>?
+        var installed = false
+        // An empty line ends a paragraph; one more at the end ends the last.
+        for line in status.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) + [[]] {
+            if line.isEmpty {
+                if let package, installed {
+                    let name = String(decoding: package, as: UTF8.self)
+                    names.insert(name)
+                    // Multi-arch packages are also known by NAME:ARCH.
+                    names.insert(String(name.split(separator: ":").first ?? Substring(name)))
+                }
+                package = nil
+                installed = false
+            } else if line.starts(with: "Package: ".utf8) {
+                package = line.dropFirst(9)
+            } else if line.starts(with: "Status: ".utf8) {
+                // "Status: WANT FLAG STATE": installed whatever is wanted of it (a held package is still there).
+                let words = line.split(separator: UInt8(ascii: " "))
+                installed = words.count == 4 && words[3].elementsEqual("installed".utf8)
             }
         }
         self.names = names
