@@ -329,7 +329,7 @@ final class FreshServer {
           nsenter -t \(initProcessID) -a /bin/bash
         and try `runbook plan`, `runbook apply`, `runbook rollback` in /root. When you are done:
           kill \(nspawn.processIdentifier); sleep 3; umount \(root.path); rm -rf \(base.path)
-          rmdir \(cgroups.joined(separator: " "))
+          find \(cgroups.joined(separator: " ")) -depth -type d -exec rmdir {} +
         """
     }
 
