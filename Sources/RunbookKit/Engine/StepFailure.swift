@@ -14,7 +14,7 @@ public struct StepFailure: Error, Sendable, CustomStringConvertible {
     public var description: String {
         var text = "\(step.location): error: \(step.id) (\(step.summary)) failed: \(message)"
         if let output, !output.isEmpty {
-            text += "\n" + output.split(separator: "\n", omittingEmptySubsequences: false).map { "  | \($0)" }.joined(separator: "\n")
+            text += "\n" + output.lines().map { "  | \($0)" }.joined(separator: "\n")
         }
         return text
     }

@@ -56,7 +56,7 @@ public struct RunbookLoader {
                 if title == nil { title = found.text }
             case .codeBlock(let block):
                 guard block.isFenced else {
-                    if let first = block.body.split(separator: "\n").first,
+                    if let first = block.body.lines(omittingEmpty: true).first,
                        let info = first.trimmingBlanks().firstFenceInfo,
                        (try? Self.classify(info, at: SourceLocation(file: file, line: block.line)))?.2 != nil {
                         collector.record(Diagnostic("this step is indented four or more columns, so Markdown shows it as plain text and it would never run",
@@ -71,7 +71,7 @@ public struct RunbookLoader {
                       let kind else { continue }
                 if !block.isClosed {
                     let prefix = lines.line(block.line).prefix(block.column - 1)
-                    let lastBodyLine = block.bodyLine + block.body.split(separator: "\n", omittingEmptySubsequences: false).count - 2
+                    let lastBodyLine = block.bodyLine + block.body.lines().count - 2
                     let endedByContainer = lines.hasText(after: max(0, lastBodyLine))
                     let container = !endedByContainer ? nil : prefix.contains(">") ? "block quote" : "list item"
                     collector.record(Diagnostic("this step's code fence is never closed", at: fence, hint: container.map {

@@ -27,7 +27,7 @@ public struct VariableDeclaration: Sendable {
     static func parse(block body: String, start: SourceLocation) throws -> [VariableDeclaration] {
         var declarations: [VariableDeclaration] = []
         var collector = DiagnosticCollector()
-        for (offset, line) in body.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, line) in body.lines().enumerated() {
             let trimmed = line.trimmingBlanks()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
             let lineStart = SourceLocation(file: start.file, line: start.line + offset, column: start.column)

@@ -35,7 +35,7 @@ public struct VariableInput: Sendable {
     public static func parseFile(_ text: String, file: String) throws -> [VariableInput] {
         var inputs: [VariableInput] = []
         var collector = DiagnosticCollector()
-        for (offset, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (offset, rawLine) in text.lines().enumerated() {
             let line = rawLine.hasSuffix("\r") ? rawLine.dropLast() : rawLine
             let trimmed = line.trimmingBlanks()
             if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }

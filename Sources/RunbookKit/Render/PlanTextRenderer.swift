@@ -53,7 +53,7 @@ public struct PlanTextRenderer {
             for detail in step.details { out += "      \(detail)\n" }
             for note in step.notes { out += style.yellow("      note: \(note)") + "\n" }
             if let diff = step.diff {
-                for line in diff.split(separator: "\n", omittingEmptySubsequences: false).dropLast() {
+                for line in diff.lines().dropLast() {
                     out += "      " + style.diffLine(line) + "\n"
                 }
             }

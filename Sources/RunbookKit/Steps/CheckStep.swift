@@ -23,7 +23,7 @@ public struct CheckStep: VerifyingStep {
         script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
         retries = try source.integer("retries", default: 0, range: 0...100)
         delay = try source.seconds("delay", default: 1)
-        info = source.info("check \(body.split(separator: "\n").first.map(String.init) ?? "")")
+        info = source.info("check \(body.lines(omittingEmpty: true).first ?? "")")
     }
 
     public func verify(on host: any Host) throws -> String? {

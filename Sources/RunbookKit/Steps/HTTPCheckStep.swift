@@ -30,7 +30,7 @@ public struct HTTPCheckStep: VerifyingStep {
 
     init(_ source: StepSource) throws {
         let text = try source.body()
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.lines().map(String.init)
         var lineNumber = 0
         func location(_ offset: Int) -> SourceLocation {
             SourceLocation(file: source.block.bodyLocation.file, line: source.block.bodyLocation.line + offset,

@@ -41,7 +41,7 @@ public struct RunStep: ChangingStep {
             throw Diagnostic("the run step's script is empty", at: source.block.location, hint: "write the commands in the block")
         }
         script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
-        info = source.info("run \(body.split(separator: "\n").first.map(String.init) ?? "")")
+        info = source.info("run \(body.lines(omittingEmpty: true).first ?? "")")
         notifies = try source.list("notify")
     }
 

@@ -65,7 +65,7 @@ public enum UnifiedDiff {
 
     static func lines(_ text: String) -> [String] {
         guard !text.isEmpty else { return [] }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.lines().map(String.init)
         if text.hasSuffix("\n") {
             lines.removeLast()
         } else {
