@@ -71,6 +71,17 @@ final class HostTests: XCTestCase {
         XCTAssertFalse(packages.contains("openssl"))
     }
 
+    func testAProgramThatStopsReadingItsInputDoesNotKillUs() throws {
+        let launcher = ProcessLauncher()
+        let result = try launcher.run(executable: "/bin/true", arguments: [], input: Data(count: 4 << 20))
+        XCTAssertEqual(result.status, 0)
+        // ...and the programs it starts still die of SIGPIPE as usual: signal 13 is not ignored there.
+        let status = try launcher.run(executable: "/bin/grep", arguments: ["SigIgn", "/proc/self/status"])
+        let mask = String(decoding: status.standardOutput, as: UTF8.self).split(separator: "\t").last
+            .flatMap { UInt64($0.trimmingCharacters(in: .whitespacesAndNewlines), radix: 16) }
+        XCTAssertEqual(try XCTUnwrap(mask) & (1 << 12), 0)
+    }
+
     func testAtomicWriteLeavesNoTemporaryFile() throws {
         let host = RootedHost(root: root)
         try host.writeAtomically("/etc/nginx/a.conf", data: Data("one\n".utf8), mode: 0o640)

@@ -6,6 +6,7 @@ public enum RunbookCommand {
     public static let version = "runbook 0.1.0"
 
     public static func main(_ arguments: [String]) -> Int32 {
+        ProcessLauncher.ignoreBrokenPipes()
         let options: CommandLineOptions
         do {
             options = try CommandLineOptions(parsing: arguments)

@@ -14,7 +14,16 @@ public struct ProcessLauncher: Sendable {
         public var standardError: Data
     }
 
-    public init() {}
+    public init() {
+        Self.ignoreBrokenPipes()
+    }
+
+    /// A program that exits before reading all of its input, or a closed pipe on runbook's own
+    /// output, must not kill an apply halfway: with SIGPIPE ignored those writes fail with EPIPE.
+    /// Programs runbook starts get the default disposition back (see `run`).
+    public static func ignoreBrokenPipes() {
+        signal(SIGPIPE, SIG_IGN)
+    }
 
     func run(_ command: ShellCommand) throws -> ProcessResult {
         let output = try run(executable: command.shell, arguments: command.arguments, input: command.standardInput,
@@ -57,8 +66,16 @@ public struct ProcessLauncher: Sendable {
             argv.forEach { free($0) }
             envp.forEach { free($0) }
         }
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaultSignals = sigset_t()
+        sigemptyset(&defaultSignals)
+        sigaddset(&defaultSignals, SIGPIPE)
+        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         for descriptor in [outputPipe[1], errorPipe[1], inputPipe[0]] { close(descriptor) }
         guard spawned == 0 else {
             for descriptor in [outputPipe[0], errorPipe[0], inputPipe[1]] { close(descriptor) }
