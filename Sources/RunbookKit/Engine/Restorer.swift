@@ -106,8 +106,7 @@ struct Restorer {
 
     /// A write killed before its rename leaves `.NAME.runbook-tmp`; it is never anyone's data.
     private func removeLeftoverTemporary(of path: String) throws {
-        let directory = path.parentDirectory
-        let temporary = "\(directory == "/" ? "" : directory)/.\(path.baseName).runbook-tmp"
+        let temporary = FileSystem.temporaryPath(for: path)
         if try host.status(temporary)?.kind == .file { try host.remove(temporary) }
     }
 }

@@ -67,11 +67,12 @@ struct FileSystem: Sendable {
         return names.sorted()
     }
 
-    /// The temporary name a write goes through. It is fixed, so a write killed halfway leaves at
-    /// most this one file, which the next write to the path reuses and a rollback removes.
-    static func temporaryPath(for real: String) -> String {
-        let directory = real.parentDirectory
-        return "\(directory)/.\(real.baseName).runbook-tmp"
+    /// The temporary name a write goes through, beside the path (a real one, or a target path as
+    /// a rollback names it). It is fixed, so a write killed halfway leaves at most this one file,
+    /// which the next write to the path reuses and a rollback removes.
+    static func temporaryPath(for path: String) -> String {
+        let directory = path.parentDirectory
+        return "\(directory == "/" ? "" : directory)/.\(path.baseName).runbook-tmp"
     }
 
     /// Temp file in the same directory, fsync, rename, fsync of the directory. The temp file takes
