@@ -14,7 +14,7 @@ public final class Console: @unchecked Sendable {
 
     /// Colour only on a terminal, never with NO_COLOR or --no-color.
     public static func wantsColor(noColorFlag: Bool) -> Bool {
-        !noColorFlag && ProcessInfo.processInfo.environment["NO_COLOR"] == nil && isatty(STDOUT_FILENO) == 1
+        !noColorFlag && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
     }
 
     public func out(_ text: String) {

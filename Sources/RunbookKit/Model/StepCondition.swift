@@ -5,12 +5,13 @@ public struct StepCondition: Sendable, Hashable {
     public var isNegated: Bool
 
     public init(parsing text: String, at location: SourceLocation) throws {
-        let negated = text.firstRange(of: "!=")
-        guard let separator = negated ?? text.firstRange(of: "=") else {
+        let negated = text.utf8Offset(of: "!=")
+        guard let offset = negated ?? text.utf8Offset(of: "=") else {
             throw Diagnostic("when= takes NAME=VALUE or NAME!=VALUE", at: location, hint: "for example when=\"tls=acme\"")
         }
-        variable = text[..<separator.lowerBound].trimmingBlanks()
-        value = text[separator.upperBound...].trimmingBlanks()
+        let separatorStart = text.utf8.index(text.utf8.startIndex, offsetBy: offset)
+        variable = text[..<separatorStart].trimmingBlanks()
+        value = text[text.utf8.index(separatorStart, offsetBy: negated == nil ? 1 : 2)...].trimmingBlanks()
         isNegated = negated != nil
         guard VariableDeclaration.isValidName(variable) else {
             throw Diagnostic("when= must start with a variable name", at: location, hint: "for example when=\"tls=acme\"")

@@ -41,7 +41,7 @@ public struct FileStep: ChangingStep {
         group = try source.string("group")
         validate = try source.string("validate")
         notifies = try source.list("notify")
-        isSensitive = source.variables.secretValues.contains { body.contains($0) }
+        isSensitive = source.variables.secretValues.contains { body.utf8Offset(of: $0) != nil }
     }
 
     public func plan(in view: SystemView) throws -> StepPlan {
