@@ -19,8 +19,9 @@ struct BenchmarkSuite {
             // Only a binary built from this package can be stale with respect to its sources.
             table.environment.sourcesNewerThanBinary = ProductLocator.sourcesNewer(than: binary, packageRoot: packageRoot)
         }
-        if let stalenessWarning = table.environment.stalenessWarning {
-            ProgressLog.note("runbook-bench: warning: \(stalenessWarning)")
+        table.environment.linksSwiftDynamically = ProductLocator.linksSwiftDynamically(binary)
+        for warning in table.environment.warnings {
+            ProgressLog.note("runbook-bench: warning: \(warning)")
         }
         ProgressLog.note("runbook-bench: measuring \(binary) in \(scratch.path); load average \(table.environment.loadAtStart)")
 

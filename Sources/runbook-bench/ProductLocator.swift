@@ -1,4 +1,5 @@
 import Foundation
+import RunbookKit
 
 /// Finds what the benchmark measures when the command line does not say: the `runbook` binary
 /// built beside this one, and the package (for its shipped `Runbook/`).
@@ -50,6 +51,13 @@ enum ProductLocator {
                 return modified > built
             }.map { folder + "/" + $0 }
         }.sorted()
+    }
+
+    /// Whether `binary` loads the Swift runtime from shared libraries, as `swift run` builds it:
+    /// it then starts several milliseconds slower than the static binary runbook ships as.
+    static func linksSwiftDynamically(_ binary: String) -> Bool {
+        let libraries = try? ProcessLauncher().run(executable: "/usr/bin/ldd", arguments: [binary])
+        return libraries.map { String(decoding: $0.standardOutput, as: UTF8.self).contains("libswiftCore") } ?? false
     }
 
     private static func checkedPackageRoot(_ path: String) throws -> String {

@@ -14,9 +14,7 @@ struct ResultsTable {
                 + "load average \(environment.loadAtStart) at the start, \(environment.loadAtEnd) at the end",
             "- binary `\(environment.binary)` (built \(environment.binaryModified))",
         ]
-        if let stalenessWarning = environment.stalenessWarning {
-            lines.append("- **\(stalenessWarning)**")
-        }
+        lines += environment.warnings.map { "- **\($0)**" }
         lines += [
             "- each figure: \(environment.runs) measured run(s) after \(environment.warmups) warm-up run(s); "
                 + "every run is followed by one run of its floor",

@@ -13,15 +13,27 @@ struct RunEnvironment {
     var binaryModified: String
     /// Engine sources edited since the binary was built, if any: the figures are for an older engine.
     var sourcesNewerThanBinary: [String] = []
+    /// The binary loads Swift's shared libraries, unlike the static binary runbook ships as.
+    var linksSwiftDynamically = false
     var runs: Int
     var warmups: Int
 
-    var stalenessWarning: String? {
+    /// Why the figures may not be the shipped engine's.
+    var warnings: [String] {
+        var warnings: [String] = []
         let newer = sourcesNewerThanBinary
-        guard !newer.isEmpty else { return nil }
-        let named = newer.prefix(3).joined(separator: ", ") + (newer.count > 3 ? " and \(newer.count - 3) more" : "")
-        return "stale binary: \(named) changed after it was built; run `swift build -c release` first"
+        if !newer.isEmpty {
+            let named = newer.prefix(3).joined(separator: ", ") + (newer.count > 3 ? " and \(newer.count - 3) more" : "")
+            warnings.append("stale binary: \(named) changed after it was built; run `\(Self.staticBuild)` first")
+        }
+        if linksSwiftDynamically {
+            warnings.append("the binary loads Swift's shared libraries, so it starts slower than the static one runbook "
+                            + "ships as; for figures of the shipped binary run `\(Self.staticBuild)` and `.build/release/runbook-bench`")
+        }
+        return warnings
     }
+
+    static let staticBuild = "swift build -c release --static-swift-stdlib"
 
     init(binary: String, runs: Int, warmups: Int) {
         self.binary = binary
