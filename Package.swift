@@ -10,8 +10,9 @@ let package = Package(
     targets: [
         .target(name: "RunbookKit"),
         .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),
-        // Benchmark: `swift build -c release --static-swift-stdlib && .build/release/runbook-bench`. Runs the
-        // `runbook` built beside it as whole processes; uses RunbookKit to time the Markdown scanner in-process.
+        // Benchmark: `swift build -c release --static-swift-stdlib --product runbook-bench`, then
+        // `.build/release/runbook-bench`. Runs the `runbook` built beside it as whole processes; uses RunbookKit
+        // to time the Markdown scanner in-process.
         .executableTarget(name: "runbook-bench", dependencies: ["RunbookKit", "runbook"]),
         // Test support: a stand-in for the Ollama server, which cannot be installed here.
         .executableTarget(name: "ollama-standin", path: "Tests/OllamaStandIn"),

@@ -33,7 +33,7 @@ struct RunEnvironment {
         return warnings
     }
 
-    static let staticBuild = "swift build -c release --static-swift-stdlib"
+    static let staticBuild = "swift build -c release --static-swift-stdlib --product runbook-bench"
 
     init(binary: String, runs: Int, warmups: Int) {
         self.binary = binary
