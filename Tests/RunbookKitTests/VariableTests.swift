@@ -66,6 +66,8 @@ final class VariableTests: XCTestCase {
         XCTAssertFalse(ValuePattern(source: "[^\"\\\\]*").matchesWhole("say \"hi\""))
         XCTAssertNil(domain.compileError)
         XCTAssertNotNil(ValuePattern(source: "[a-z").compileError)
+        XCTAssertEqual(ValuePattern(source: "\\d+").compileError, "\\d and \\D are not POSIX; write [0-9] or [^0-9]")
+        XCTAssertNil(ValuePattern(source: "a\\\\d").compileError, "an escaped backslash, then a plain d")
     }
 
     func testRedactionMatchesBytesExactly() {

@@ -6,8 +6,17 @@ import Glibc
 struct ValuePattern {
     let source: String
 
-    /// Why the pattern does not compile, in the C library's words, or nil when it does.
+    /// Why the pattern is refused (in the C library's words, except for `\d`), or nil when it compiles.
     var compileError: String? {
+        // The C library reads `\d` as a plain `d`: a pattern written for PCRE would then quietly
+        // refuse every digit.
+        var escaped = false
+        for byte in source.utf8 {
+            if escaped, byte == UInt8(ascii: "d") || byte == UInt8(ascii: "D") {
+                return "\\d and \\D are not POSIX; write [0-9] or [^0-9]"
+            }
+            escaped = !escaped && byte == UInt8(ascii: "\\")
+        }
         var expression = regex_t()
         let status = regcomp(&expression, source, REG_EXTENDED)
         guard status != 0 else {
