@@ -89,9 +89,9 @@ extension SystemView {
     }
 
     /// "03-nginx/1 installs nginx, openssl, curl first", when a package install is pending: files a
-    /// package brings may appear before this step runs.
+    /// package brings may appear before this step runs. Never under --root, where nothing is installed.
     func pendingInstallSummary() -> String? {
-        guard let last = pendingPackages.last else { return nil }
+        guard host.runsProcesses, let last = pendingPackages.last else { return nil }
         let names = pendingPackages.filter { $0.stepID == last.stepID }.map(\.name).joined(separator: ", ")
         return "\(last.stepID) installs \(names) first"
     }
