@@ -44,6 +44,8 @@ final class HostTests: XCTestCase {
         XCTAssertEqual("/etc/nginx/".parentDirectory, "/etc")
         XCTAssertEqual("/etc/nginx/x.conf".baseName, "x.conf")
         XCTAssertEqual("/".baseName, "/")
+        XCTAssertEqual("/tmp/\u{301}x".parentDirectory, "/tmp", "a combining mark after a slash leaves it a separator")
+        XCTAssertEqual("/tmp/\u{301}x".baseName, "\u{301}x")
     }
 
     func testInstalledPackagesComeFromDpkgStatus() throws {

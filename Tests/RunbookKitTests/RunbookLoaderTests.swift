@@ -20,6 +20,13 @@ final class RunbookLoaderTests: XCTestCase {
         XCTAssertTrue(try chapter("```sh title=\"a mode=1\"\necho\n```\n").steps.isEmpty)
     }
 
+    func testAMarkerAfterAStrayEqualsSignIsStillAStep() {
+        // `=run` means to be a step; silently showing it as code would mean it never runs.
+        XCTAssertThrowsError(try chapter("```sh =run\necho\n```\n")) { error in
+            XCTAssertTrue("\(error)".contains("an attribute has no name before '='"), "\(error)")
+        }
+    }
+
     func testOrdinaryBlocksNeverRun() throws {
         XCTAssertTrue(try chapter("```sh\nrm -rf /\n```\n\n    indented code\n\n```python title=\"x\"\nprint()\n```\n").steps.isEmpty)
     }

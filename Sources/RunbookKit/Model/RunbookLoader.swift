@@ -101,7 +101,7 @@ public struct RunbookLoader {
     static func classify(_ rawInfo: String, at start: SourceLocation) throws -> (String, [InfoWord], StepKind?) {
         let looseWords = rawInfo.utf8.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
         let mentionsStep = looseWords.dropFirst().contains { word in
-            let key = String(decoding: word.prefix { $0 != UInt8(ascii: "=") }, as: UTF8.self)
+            let key = word.split(separator: UInt8(ascii: "="), maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
             return StepKind.markerWords.contains(key) || StepKind.anyStepAttribute.contains(key)
         }
         guard mentionsStep else { return ("", [], nil) }

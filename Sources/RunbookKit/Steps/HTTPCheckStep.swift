@@ -113,11 +113,18 @@ public struct HTTPCheckStep: VerifyingStep {
         if result.commandNotFound {
             return "curl is not installed; install it (apt-get install -y curl) or add it to a package step"
         }
-        guard let marker = result.output.ranges(of: Self.statusMarker).last else {
+        // The last marker, found on bytes: a body ending in "\r" would join the marker's "\n" into
+        // one Character, and a Character search would miss it.
+        var markerOffset: Int?
+        while let next = result.output.utf8Offset(of: Self.statusMarker, from: markerOffset.map { $0 + 1 } ?? 0) {
+            markerOffset = next
+        }
+        guard let markerOffset else {
             return "curl failed (exit \(result.status)):\n\(result.output)"
         }
-        let responseBody = String(result.output[..<marker.lowerBound])
-        let status = Int(result.output[marker.upperBound...].trimmingWhitespace()) ?? 0
+        let responseBody = String(decoding: result.output.utf8.prefix(markerOffset), as: UTF8.self)
+        let statusText = String(decoding: result.output.utf8.dropFirst(markerOffset + Self.statusMarker.utf8.count), as: UTF8.self)
+        let status = Int(statusText.trimmingWhitespace()) ?? 0
         if !result.succeeded || status == 0 {
             return "curl failed (exit \(result.status)): \(responseBody)"
         }

@@ -66,7 +66,7 @@ public enum UnifiedDiff {
     static func lines(_ text: String) -> [String] {
         guard !text.isEmpty else { return [] }
         var lines = text.lines().map(String.init)
-        if text.hasSuffix("\n") {
+        if text.utf8.last == UInt8(ascii: "\n") {
             lines.removeLast()
         } else {
             lines[lines.count - 1] += "\n\\ No newline at end of file"
