@@ -66,8 +66,17 @@ final class VariableTests: XCTestCase {
         XCTAssertFalse(ValuePattern(source: "[^\"\\\\]*").matchesWhole("say \"hi\""))
         XCTAssertNil(domain.compileError)
         XCTAssertNotNil(ValuePattern(source: "[a-z").compileError)
-        XCTAssertEqual(ValuePattern(source: "\\d+").compileError, "\\d and \\D are not POSIX; write [0-9] or [^0-9]")
+        XCTAssertEqual(ValuePattern(source: "\\d+").compileError,
+                       "\\d is PCRE, not POSIX, which reads it as a plain 'd'; write a bracket expression such as [0-9] for \\d, or the character itself")
+        XCTAssertNotNil(ValuePattern(source: "[^\\n]+").compileError)
+        XCTAssertNil(ValuePattern(source: "\\w+").compileError, "GNU's \\w is kept")
         XCTAssertNil(ValuePattern(source: "a\\\\d").compileError, "an escaped backslash, then a plain d")
+        XCTAssertNil(ValuePattern(source: "[[:digit:]]{1,3}(\\.[0-9]{1,3}){3}").compileError)
+        // Found by the fuzzer: the C library took over 2 GiB to compile this.
+        let stacked = ValuePattern(source: "ret" + String(repeating: "+", count: 70))
+        XCTAssertTrue(stacked.compileError?.contains("repetitions would expand it") == true, stacked.compileError ?? "")
+        XCTAssertFalse(stacked.matchesWhole("ret"))
+        XCTAssertNotNil(ValuePattern(source: "((a{100}){100}){100}").compileError)
     }
 
     func testRedactionMatchesBytesExactly() {
