@@ -14,7 +14,7 @@ public enum InfoStringParser {
         var words: [InfoWord] = []
         var index = 0
         func location(_ offset: Int) -> SourceLocation {
-            let scalars = isASCII ? offset : bytes[..<offset].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+            let scalars = isASCII ? offset : bytes[..<offset].unicodeScalarCount
             return start.movedTo(column: start.column + scalars)
         }
         func isQuote(_ byte: UInt8) -> Bool { byte == doubleQuote || byte == singleQuote }

@@ -55,6 +55,6 @@ struct SourceLines: Sendable {
         let line = lineBytes(number)
         let length = suffix.count
         guard line.count >= length, line.suffix(length).elementsEqual(suffix) else { return nil }
-        return 1 + line.dropLast(length).reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+        return 1 + line.dropLast(length).unicodeScalarCount
     }
 }

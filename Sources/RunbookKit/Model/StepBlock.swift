@@ -22,8 +22,8 @@ public struct StepBlock: Sendable {
     /// The source column of each body line's first character: container prefixes and fence
     /// indentation are not part of the body, but errors must point at the source.
     public var bodyColumns: [Int] {
-        body.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated().map { offset, bodyLine in
-            sourceLines.column(ofSuffix: bodyLine, onLine: bodyLocation.line + offset) ?? bodyLocation.column
+        body.lines().enumerated().map { offset, bodyLine in
+            sourceLines.column(ofSuffix: bodyLine.utf8, onLine: bodyLocation.line + offset) ?? bodyLocation.column
         }
     }
 

@@ -53,7 +53,7 @@ public enum Template {
                 index += 1
                 continue
             }
-            let column = 1 + bytes[lineStart..<index].reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 }
+            let column = 1 + bytes[lineStart..<index].unicodeScalarCount
             found.append(Placeholder(name: String(decoding: name, as: UTF8.self), range: index..<end + 2, line: line, column: column))
             index = end + 2
         }

@@ -18,3 +18,8 @@ extension StringProtocol {
         return lines
     }
 }
+
+extension Sequence<UInt8> {
+    /// How many Unicode scalars these UTF-8 bytes hold: columns in messages count scalars.
+    var unicodeScalarCount: Int { reduce(0) { $1 & 0xC0 == 0x80 ? $0 : $0 + 1 } }
+}

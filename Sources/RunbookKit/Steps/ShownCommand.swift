@@ -4,17 +4,11 @@
 /// cannot say one thing while the step does another.
 enum ShownCommand {
     /// Words of a one-line shell command, with simple quotes removed and a leading `sudo` dropped.
-    /// Works on the UTF-8 bytes: the separators are ASCII, so a multi-byte character is never split.
+    /// Words are split on the UTF-8 bytes: the separators are ASCII, so a multi-byte character is never split.
     static func words(_ body: String) -> [String]? {
-        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
-        let bytes = Array(body.utf8)
-        let lines = bytes.split(separator: UInt8(ascii: "\n")).map { (line: ArraySlice<UInt8>) -> ArraySlice<UInt8> in
-            var trimmed = line.drop(while: isBlank)
-            while let last = trimmed.last, isBlank(last) { trimmed = trimmed.dropLast() }
-            return trimmed
-        }.filter { !$0.isEmpty && $0.first != UInt8(ascii: "#") }
+        let lines = body.lines(omittingEmpty: true).map { $0.trimmingBlanks() }.filter { !$0.isEmpty && !$0.hasPrefix("#") }
         guard lines.count == 1 else { return nil }
-        var words = lines[0].split(separator: UInt8(ascii: " ")).map { word -> String in
+        var words = lines[0].utf8.split(separator: UInt8(ascii: " ")).map { word -> String in
             if word.count >= 2, let first = word.first, first == UInt8(ascii: "'") || first == UInt8(ascii: "\""), word.last == first {
                 return String(decoding: word.dropFirst().dropLast(), as: UTF8.self)
             }
