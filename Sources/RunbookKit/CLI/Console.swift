@@ -17,21 +17,15 @@ public final class Console: @unchecked Sendable {
         !noColorFlag && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
     }
 
+    /// Unbuffered, so output and errors arrive in the order they were made.
     public func out(_ text: String) {
-        Self.write(redactor.redact(text), to: STDOUT_FILENO)
+        writeFully(STDOUT_FILENO, redactor.redact(text))
     }
 
     public func line(_ text: String) { out(text + "\n") }
 
     public func error(_ text: String) {
-        Self.write(redactor.redact(text) + "\n", to: STDERR_FILENO)
-    }
-
-    /// Unbuffered, so output and errors arrive in the order they were made; a closed pipe
-    /// loses the rest of the text, as it would for any command.
-    static func write(_ text: String, to descriptor: Int32) {
-        var text = text
-        _ = text.withUTF8 { writeFully(descriptor, UnsafeRawBufferPointer($0)) }
+        writeFully(STDERR_FILENO, redactor.redact(text) + "\n")
     }
 
     /// Asks a question on the terminal and reads one line of answer.

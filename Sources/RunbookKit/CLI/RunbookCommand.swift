@@ -11,7 +11,7 @@ public enum RunbookCommand {
         do {
             options = try CommandLineOptions(parsing: arguments)
         } catch {
-            Console.write("runbook: \(error)\nTry `runbook --help`.\n", to: STDERR_FILENO)
+            writeFully(STDERR_FILENO, "runbook: \(error)\nTry `runbook --help`.\n")
             return ExitCode.usage.rawValue
         }
         let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))

@@ -35,7 +35,7 @@ enum FaultInjection {
         if let trace = environment["RUNBOOK_FAULT_TRACE"] {
             let descriptor = open(trace, O_WRONLY | O_APPEND | O_CLOEXEC)
             if descriptor >= 0 {
-                Console.write("\(count) \(label)\n", to: descriptor)
+                writeFully(descriptor, "\(count) \(label)\n")
                 close(descriptor)
             }
         }

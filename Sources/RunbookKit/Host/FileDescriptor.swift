@@ -14,3 +14,10 @@ func writeFully(_ descriptor: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32? 
     }
     return nil
 }
+
+/// Writes all of `text`'s UTF-8 bytes; a write that fails loses the rest, as it would for any command.
+@discardableResult
+func writeFully(_ descriptor: Int32, _ text: String) -> Int32? {
+    var text = text
+    return text.withUTF8 { writeFully(descriptor, UnsafeRawBufferPointer($0)) }
+}

@@ -38,10 +38,10 @@ final class SnapshotJournal {
     func append(_ entry: Entry) throws {
         var line = try encoder.encode(entry)
         line.append(0x0A)
-        let written = line.withUnsafeBytes { write(descriptor, $0.baseAddress!, $0.count) }
-        guard written == line.count, fsync(descriptor) == 0 else {
-            throw HostError(path: path, operation: "write journal", errno: errno)
+        if let failure = line.withUnsafeBytes({ writeFully(descriptor, $0) }) {
+            throw HostError(path: path, operation: "write journal", errno: failure)
         }
+        guard fsync(descriptor) == 0 else { throw HostError(path: path, operation: "write journal", errno: errno) }
     }
 
     /// Rebuilds the manifest from a journal, as far as it got.
