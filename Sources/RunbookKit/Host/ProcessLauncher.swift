@@ -27,26 +27,35 @@ public struct ProcessLauncher: Sendable {
 
     func run(_ command: ShellCommand) throws -> ProcessResult {
         let output = try run(executable: command.shell, arguments: command.arguments, input: command.standardInput,
-                             mergingOutput: true)
+                             mergingOutput: true, script: command.script.utf8Data)
         return ProcessResult(status: output.status, output: String(decoding: output.standardOutput, as: UTF8.self))
     }
 
     /// - Parameters:
     ///   - environment: added to (and overriding) this process's environment.
     ///   - mergingOutput: stderr goes to the same pipe as stdout, interleaved as printed.
+    ///   - script: fed to the program on descriptor ``ShellCommand/scriptDescriptor`` through a pipe.
     public func run(executable: String, arguments: [String], environment: [String: String] = [:], input: Data? = nil,
-                    directory: String? = nil, mergingOutput: Bool = false) throws -> Output {
+                    directory: String? = nil, mergingOutput: Bool = false, script: Data? = nil) throws -> Output {
         if let directory {
             // posix_spawn cannot change directory portably here; a shell does it, then becomes the program.
             return try run(executable: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments,
                            environment: environment, input: input, mergingOutput: mergingOutput)
         }
         var outputPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1], inputPipe: [Int32] = [-1, -1]
-        guard pipe(&outputPipe) == 0, pipe(&errorPipe) == 0, pipe(&inputPipe) == 0 else {
+        var scriptPipe: [Int32] = [-1, -1]
+        guard pipe(&outputPipe) == 0, pipe(&errorPipe) == 0, pipe(&inputPipe) == 0, pipe(&scriptPipe) == 0 else {
             throw HostError(path: executable, operation: "run", errno: errno)
         }
-        // Only the duplicates on 0, 1 and 2 reach the program.
-        for descriptor in outputPipe + errorPipe + inputPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
+        // A pipe end that already is the script's descriptor would be "duplicated" onto itself,
+        // which keeps its close-on-exec flag on older C libraries: move it out of the way first.
+        if scriptPipe[0] == ShellCommand.scriptDescriptor {
+            let moved = fcntl(scriptPipe[0], F_DUPFD_CLOEXEC, ShellCommand.scriptDescriptor + 1)
+            close(scriptPipe[0])
+            scriptPipe[0] = moved
+        }
+        // Only the duplicates on 0, 1, 2 (and 3 for a script) reach the program.
+        for descriptor in outputPipe + errorPipe + inputPipe + scriptPipe { _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -57,6 +66,7 @@ public struct ProcessLauncher: Sendable {
         }
         posix_spawn_file_actions_adddup2(&actions, outputPipe[1], 1)
         posix_spawn_file_actions_adddup2(&actions, mergingOutput ? outputPipe[1] : errorPipe[1], 2)
+        if script != nil { posix_spawn_file_actions_adddup2(&actions, scriptPipe[0], ShellCommand.scriptDescriptor) }
 
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
@@ -76,21 +86,22 @@ public struct ProcessLauncher: Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        for descriptor in [outputPipe[1], errorPipe[1], inputPipe[0]] { close(descriptor) }
+        for descriptor in [outputPipe[1], errorPipe[1], inputPipe[0], scriptPipe[0]] { close(descriptor) }
         guard spawned == 0 else {
-            for descriptor in [outputPipe[0], errorPipe[0], inputPipe[1]] { close(descriptor) }
+            for descriptor in [outputPipe[0], errorPipe[0], inputPipe[1], scriptPipe[1]] { close(descriptor) }
             throw HostError(path: executable, operation: "run", errno: spawned)
         }
-        if let input {
-            let writer = inputPipe[1]
+        for (data, writer) in [(input, inputPipe[1]), (script, scriptPipe[1])] {
+            guard let data else {
+                close(writer)
+                continue
+            }
             // Written from another thread, so a child that fills its output pipe before it has
             // read all of its input cannot deadlock the collector below.
             DispatchQueue.global().async {
-                _ = input.withUnsafeBytes { writeFully(writer, $0) }
+                _ = data.withUnsafeBytes { writeFully(writer, $0) }
                 close(writer)
             }
-        } else {
-            close(inputPipe[1])
         }
         let (standardOutput, standardError, status) = collect(pid: pid, output: outputPipe[0], error: errorPipe[0])
         close(outputPipe[0])

@@ -20,6 +20,10 @@ public struct ProcessResult: Sendable, Equatable {
 ///
 /// Example: the nginx site's validation is `ShellCommand(script: "nginx -t")`; an http check
 /// runs `curl --config -` with its configuration, secrets included, on `standardInput`.
+///
+/// The script itself never reaches argv either: `/proc/PID/cmdline` is readable by every local
+/// user, and a script may carry a secret. The shell reads it from ``scriptDescriptor``, a pipe
+/// only root (or the same user) can open, so argv is just `/bin/sh -e /dev/fd/3`.
 public struct ShellCommand: Sendable, Equatable {
     public var shell: String
     public var script: String
@@ -33,5 +37,11 @@ public struct ShellCommand: Sendable, Equatable {
         self.exitOnError = exitOnError
     }
 
-    var arguments: [String] { exitOnError ? ["-e", "-c", script] : ["-c", script] }
+    /// Where the shell finds the script: a file descriptor the launcher fills, not argv.
+    static let scriptDescriptor: Int32 = 3
+
+    var arguments: [String] {
+        let source = "/dev/fd/\(Self.scriptDescriptor)"
+        return exitOnError ? ["-e", source] : [source]
+    }
 }
