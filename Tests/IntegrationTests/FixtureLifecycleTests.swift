@@ -26,8 +26,10 @@ final class FixtureLifecycleTests: XCTestCase {
     }
 
     func runbook(_ command: String, _ extra: [String] = [], environment: [String: String] = [:]) throws -> Subprocess.Result {
-        try RunbookBinary.run([command, "--runbook", runbook, "--root", root.path, "--state-dir", state.path] + extra,
-                              environment: environment)
+        // `snapshots` reads only the state directory, so it takes no --runbook.
+        let source = command == "snapshots" ? [] : ["--runbook", runbook]
+        return try RunbookBinary.run([command] + source + ["--root", root.path, "--state-dir", state.path] + extra,
+                                     environment: environment)
     }
 
     func testPlanApplyConvergeAndRollbackRestoresEveryByte() throws {

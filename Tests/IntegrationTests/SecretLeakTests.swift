@@ -23,11 +23,14 @@ final class SecretLeakTests: XCTestCase {
     /// Every byte the commands print, and every byte of the state directory's manifests and journals.
     func exercise(_ box: Sandbox, _ extra: [String]) throws -> String {
         var transcript = ""
-        let common = ["--runbook", runbook, "--root", box.root.path, "--state-dir", box.state.path] + extra
-        for arguments in [["plan"], ["plan", "--json"], ["apply"], ["plan"], ["snapshots"], ["snapshots", "show", "1"],
-                          ["snapshots", "show", "1", "--json"], ["check", "--json"], ["plan", "--var", "port=not-a-number"],
+        let target = ["--root", box.root.path, "--state-dir", box.state.path]
+        let common = ["--runbook", runbook] + target + extra
+        for arguments in [["plan"], ["plan", "--json"], ["apply"], ["plan"], ["check", "--json"], ["plan", "--var", "port=not-a-number"],
                           ["plan", "--var", "nope=1"], ["rollback"], ["apply", "--json"], ["plan", "--json"]] {
             transcript += try RunbookBinary.run(arguments + common).all
+        }
+        for arguments in [["snapshots"], ["snapshots", "show", "1"], ["snapshots", "show", "1", "--json"]] {
+            transcript += try RunbookBinary.run(arguments + target).all
         }
         // The --step prompts show each step's plan; answered "all" at the first.
         let stepRoot = box.base.appendingPathComponent("step-root")
@@ -49,7 +52,8 @@ final class SecretLeakTests: XCTestCase {
     func assertNeverShown(_ secret: String, in transcript: String, file: StaticString = #filePath, line: UInt = #line) {
         XCTAssertFalse(transcript.isEmpty, file: file, line: line)
         XCTAssertFalse(transcript.contains(secret), "the secret leaked:\n\(transcript)", file: file, line: line)
-        XCTAssertTrue(transcript.contains("********"), "the masked secret should be visible in diffs", file: file, line: line)
+        XCTAssertTrue(transcript.contains("content of a file holding a secret, not shown"),
+                      "the key file's change should be shown without its content", file: file, line: line)
     }
 
     func testGeneratedSecretIsNeverShown() throws {
@@ -79,5 +83,147 @@ final class SecretLeakTests: XCTestCase {
         XCTAssertTrue(try String(contentsOf: box.root.appendingPathComponent("etc/demo/key.conf"), encoding: .utf8).contains(secret))
         assertNeverShown(secret, in: transcript)
         assertNeverShown(secret.replacingOccurrences(of: "\"", with: "\\\""), in: transcript)
+    }
+}
+
+/// The classes around the mask: secrets too weak or too odd to mask are refused at input, a file
+/// that holds or held a secret is never diffed, whatever the runbook knows now, and no script
+/// carrying one reaches a command line.
+final class SecretClassTests: XCTestCase {
+    let basic = RunbookBinary.fixtures.appendingPathComponent("runbooks/basic").path
+
+    func sandbox() throws -> (base: URL, target: [String]) {
+        let base = try makeTemporaryDirectory(self, "secret-class")
+        let root = base.appendingPathComponent("root")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return (base, ["--root", root.path, "--state-dir", base.appendingPathComponent("state").path])
+    }
+
+    func keyFile(_ base: URL) throws -> String {
+        try String(contentsOf: base.appendingPathComponent("root/etc/demo/key.conf"), encoding: .utf8)
+    }
+
+    func testHostileSecretValuesAreRefusedAndChangeNothing() throws {
+        let (base, target) = try sandbox()
+        let before = try TreeManifest(base)
+        let hostile = ["", "x", "fifteen-chars-x", "two\nlines-of-a-pem-key-here", "a-tab\there-and-long-enough",
+                       "an-escape-\u{1B}[31m-long-enough", "a-delete-\u{7F}-long-enough", "a-c1-control-\u{85}-long-enough",
+                       "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----\n"]
+        for value in hostile {
+            for command in ["check", "plan", "apply"] {
+                let args = command == "check" ? [] : target
+                let given = try RunbookBinary.run([command, "--runbook", basic, "--var", "secret=\(value)"] + args)
+                XCTAssertEqual(given.status, 1, "\(command) took the secret \(value.debugDescription): \(given.all)")
+                XCTAssertTrue(given.stderr.contains("--var secret: error: the secret 'secret'"), given.stderr)
+                if value.count > 1 { XCTAssertFalse(given.all.contains(value), "the refused value was echoed: \(given.all)") }
+            }
+            guard !value.contains("\n") else { continue }
+            let varsFile = base.appendingPathComponent("hostile.vars")
+            try write("port=9090\nsecret=\(value)\n", to: varsFile)
+            let fromFile = try RunbookBinary.run(["plan", "--runbook", basic, "--vars-file", varsFile.path] + target)
+            XCTAssertEqual(fromFile.status, 1, fromFile.all)
+            XCTAssertTrue(fromFile.stderr.contains("hostile.vars:2:1: error: the secret 'secret'"), fromFile.stderr)
+            try FileManager.default.removeItem(at: varsFile)
+        }
+        XCTAssertEqual(try TreeManifest(base), before, "a refused secret changed something")
+    }
+
+    func testTheShippedSecretMustBeAStrongHexKey() throws {
+        let shipped = RunbookBinary.packageRoot.appendingPathComponent("Runbook").path
+        for weak in ["", "not-hex-but-long-enough-to-mask-0123456789", String(repeating: "ab", count: 15)] {
+            let result = try RunbookBinary.run(["check", "--runbook", shipped, "--var", "secret=\(weak)"])
+            XCTAssertEqual(result.status, 1, result.all)
+            XCTAssertTrue(result.stderr.contains("make one with: openssl rand -hex 32"), result.stderr)
+        }
+        XCTAssertEqual(try RunbookBinary.run(["check", "--runbook", shipped, "--var", "secret=\(String(repeating: "ab", count: 16))"]).status, 0)
+    }
+
+    func testADeclaredMinimumAllowsAShortSecret() throws {
+        let (base, target) = try sandbox()
+        let runbook = base.appendingPathComponent("runbook")
+        try write("""
+            # Short
+
+            ```text vars
+            pin  secret minlength=4  about="A short code, declared as such"
+            ```
+
+            ```ini file=/etc/pin.conf
+            pin = {{pin}}
+            ```
+
+            """, to: runbook.appendingPathComponent("01-pin.md"))
+        XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", runbook.path, "--var", "pin=4821"] + target).status, 0)
+        XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", runbook.path, "--var", "pin=482"] + target).status, 1)
+    }
+
+    func testRotationShowsNeitherTheOldKeyNorTheNew() throws {
+        let (_, target) = try sandbox()
+        let old = "old-key-still-live-on-the-server-1f2e"
+        let new = "new-key-after-rotation-on-the-server-9a8b"
+        XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", basic, "--var", "secret=\(old)"] + target).status, 0)
+        var transcript = ""
+        for arguments in [["plan"], ["plan", "--json"], ["apply"], ["plan"]] {
+            transcript += try RunbookBinary.run(arguments + ["--runbook", basic, "--var", "secret=\(new)"] + target).all
+        }
+        transcript += try RunbookBinary.run(["rollback", "--runbook", basic] + target).all
+        XCTAssertFalse(transcript.contains(old), "the old key was shown:\n\(transcript)")
+        XCTAssertFalse(transcript.contains(new), "the new key was shown:\n\(transcript)")
+        XCTAssertTrue(transcript.contains("content of a file holding a secret, not shown: 1 line removed, 1 added"), transcript)
+    }
+
+    func testALostStateDirectoryNeverShowsTheLiveKey() throws {
+        let (base, target) = try sandbox()
+        XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", basic] + target).status, 0)
+        let live = try XCTUnwrap(try keyFile(base).split(separator: " ").last).trimmingCharacters(in: .whitespacesAndNewlines)
+        XCTAssertEqual(live.count, 64)
+        try FileManager.default.removeItem(at: base.appendingPathComponent("state"))
+        let plan = try RunbookBinary.run(["plan", "--runbook", basic] + target)
+        let json = try RunbookBinary.run(["plan", "--json", "--runbook", basic] + target)
+        XCTAssertEqual(plan.status, 2, plan.all)
+        XCTAssertFalse((plan.all + json.all).contains(live), "the live key was shown:\n\(plan.all)\n\(json.all)")
+        XCTAssertTrue(plan.stdout.contains("the state directory keeps no value for secret, so apply would generate a new one"), plan.stdout)
+        XCTAssertTrue(json.stdout.contains("content of a file holding a secret, not shown"), json.stdout)
+    }
+
+    func testRollbackWithoutALoadableRunbookNeverShowsTheKey() throws {
+        let (base, target) = try sandbox()
+        let key = "the-key-runbook-wrote-4c3b2a19"
+        XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", basic, "--var", "secret=\(key)"] + target).status, 0)
+        try write("key = \(key)-edited-by-hand\n", to: base.appendingPathComponent("root/etc/demo/key.conf"), mode: 0o600)
+        let missing = base.appendingPathComponent("no-runbook-here").path
+        let refused = try RunbookBinary.run(["rollback", "--runbook", missing] + target, directory: URL(fileURLWithPath: "/"))
+        XCTAssertEqual(refused.status, 1, refused.all)
+        XCTAssertTrue(refused.stderr.contains("drift: /etc/demo/key.conf was changed since runbook left it"), refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("content of a file holding a secret, not shown"), refused.stderr)
+        let forced = try RunbookBinary.run(["rollback", "--force", "--runbook", missing] + target, directory: URL(fileURLWithPath: "/"))
+        XCTAssertEqual(forced.status, 0, forced.all)
+        XCTAssertFalse((refused.all + forced.all).contains(key), "rollback showed the key:\n\(refused.all)\n\(forced.all)")
+    }
+
+    /// Guards (evaluated by a read-only plan too), run bodies, validations, handlers and checks:
+    /// each carries the secret, and none may show it in `/proc/PID/cmdline`.
+    func testNoScriptKindPutsTheSecretOnACommandLine() throws {
+        let base = try makeTemporaryDirectory(self, "secret-scripts")
+        let token = "script-secret-ps-must-not-show-77d1e0"
+        let varsFile = base.appendingPathComponent("secret.vars")
+        try write("token=\(token)\n", to: varsFile)
+        let runbook = RunbookBinary.fixtures.appendingPathComponent("runbooks/secret-scripts").path
+        let common = ["--runbook", runbook, "--state-dir", base.appendingPathComponent("state").path,
+                      "--var", "base=\(base.appendingPathComponent("target").path)", "--vars-file", varsFile.path]
+        try FileManager.default.createDirectory(at: base.appendingPathComponent("target/etc"), withIntermediateDirectories: true)
+        let watcher = CommandLineWatcher()
+        watcher.start()
+        let plan = try RunbookBinary.run(["plan"] + common)
+        let apply = try RunbookBinary.run(["apply"] + common)
+        let seen = watcher.stop()
+        XCTAssertEqual(plan.status, 2, plan.all)
+        XCTAssertEqual(apply.status, 0, apply.all)
+        for made in ["ran-unless", "ran-onlyif", "made", "handler.log"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("target/\(made)").path), "\(made) is missing")
+        }
+        XCTAssertGreaterThanOrEqual(seen.filter { $0.contains("/dev/fd/3") }.count, 1, "no script was seen running: \(seen)")
+        XCTAssertFalse(seen.contains { $0.contains(token) }, "a command line showed the secret: \(seen.filter { $0.contains(token) })")
+        XCTAssertFalse((plan.all + apply.all).contains(token))
     }
 }

@@ -70,7 +70,7 @@ final class UnwritableTargetTests: XCTestCase {
 
     /// The failed apply's manifest is written, says it failed, and records every path it touched.
     func assertCompleteFailedSnapshot() throws {
-        let show = try RunbookBinary.run(["snapshots", "show", "1", "--json", "--runbook", runbook, "--root", root.path,
+        let show = try RunbookBinary.run(["snapshots", "show", "1", "--json", "--root", root.path,
                                           "--state-dir", base.appendingPathComponent("state").path])
         XCTAssertEqual(show.status, 0, show.all)
         let manifest = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]

@@ -6,17 +6,19 @@ struct ApplyCommand {
     let session: Session
 
     func run() throws -> ExitCode {
-        let prepared = try session.prepare()
+        try session.selection.validate(against: try session.prepare())
         let console = session.console
         let lock = try session.takeLock(for: "apply", markingInterrupted: true)
         defer { lock.release() }
+        // Prepared again under the lock: a secret generated before it could already have been
+        // generated and stored by an apply that held the lock meanwhile. The first preparation only
+        // made sure that a bad runbook is refused before the state directory is touched.
+        let prepared = try session.prepare()
         let renderer = ApplyEventRenderer(style: console.style)
         let planRenderer = PlanTextRenderer(style: console.style)
         var options = Applier.Options()
         options.stepMode = session.options.stepMode
-        options.chapters = Set(session.options.chapters)
-        options.only = Set(session.options.only)
-        try checkSelection(options, prepared)
+        options.selection = session.selection
         let json = session.options.json
         let applier = Applier(
             prepared: prepared, host: session.host, state: session.state, options: options, redactor: console.redactor,
@@ -42,18 +44,6 @@ struct ApplyCommand {
             printSummary(outcome)
         }
         return outcome.failure == nil ? .success : .failure
-    }
-
-    private func checkSelection(_ options: Applier.Options, _ prepared: PreparedRunbook) throws {
-        let chapters = prepared.chapters.flatMap { [$0.chapter.name, $0.chapter.name + ".md", $0.chapter.title] }
-        for name in options.chapters where !chapters.contains(name) {
-            throw Diagnostic("no chapter named '\(name)'", origin: "--chapter \(name)",
-                             hint: "chapters are \(prepared.chapters.map(\.chapter.name).joined(separator: ", "))")
-        }
-        let ids = Set(prepared.chapters.flatMap { $0.steps.map(\.info.id) })
-        for id in options.only where !ids.contains(id) {
-            throw Diagnostic("no active step with id '\(id)'", origin: "--only \(id)", hint: "`runbook plan` lists the step ids")
-        }
     }
 
     private func printSummary(_ outcome: Applier.Outcome) {

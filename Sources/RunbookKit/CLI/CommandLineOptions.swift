@@ -1,10 +1,12 @@
 import FoundationEssentials
 import Glibc
 
-/// The parsed command line: the command, its arguments and the flags common to all commands.
+/// The parsed command line: the command, its arguments and its flags.
 ///
 /// `runbook plan --root /tmp/sandbox --var tls=selfsigned --json` gives command `plan`, root
 /// `/tmp/sandbox`, one variable and JSON output. Flags may come before or after the command.
+/// Every word must be one the command takes (``CommandDeclaration``); anything else is a
+/// ``UsageError`` before anything is read from or written to the target.
 public struct CommandLineOptions: Sendable {
     public var command: String?
     public var arguments: [String] = []
@@ -22,47 +24,144 @@ public struct CommandLineOptions: Sendable {
     public var help = false
     public var version = false
 
+    /// A wrong command line (exit 64). Its text never holds a value that could be a secret.
     public struct UsageError: Error, CustomStringConvertible {
-        public var description: String
-    }
+        public var message: String
+        public var hint: String?
 
-    static let valueFlags: Set<String> = ["--runbook", "--root", "--state-dir", "--var", "--vars-file", "--chapter", "--only"]
+        public init(_ message: String, hint: String? = nil) {
+            self.message = message
+            self.hint = hint
+        }
+
+        public var description: String { message + (hint.map { " (\($0))" } ?? "") }
+    }
 
     public init(parsing arguments: [String]) throws {
         var remaining = arguments[...]
+        var given: [String] = []
         while let argument = remaining.popFirst() {
             var flag = argument
             var inlineValue: String?
-            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "="), Self.valueFlags.contains(String(argument[..<equals])) {
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
                 flag = String(argument[..<equals])
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
+            if flag == "--no-colour" { flag = "--no-color" }
+            if flag == "--" {
+                self.arguments.append(contentsOf: remaining)
+                remaining = []
+                continue
+            }
+            guard flag.hasPrefix("-"), flag != "-" else {
+                if command == nil { command = argument } else { self.arguments.append(argument) }
+                continue
+            }
+            let takesValue = CommandDeclaration.knownFlags[flag]
+            guard takesValue != nil || CommandDeclaration.universalFlags.contains(flag) else {
+                let known = Set(CommandDeclaration.knownFlags.keys).union(CommandDeclaration.universalFlags)
+                throw UsageError("unknown option \(Self.shown(flag))", hint: Self.closest(to: flag, among: known))
+            }
+            if takesValue != true, inlineValue != nil {
+                throw UsageError("\(flag) takes no value", hint: "write just \(flag)")
+            }
             func value() throws -> String {
                 if let inlineValue { return inlineValue }
-                guard let next = remaining.popFirst() else { throw UsageError(description: "\(flag) needs a value") }
+                // `--root --json` lost its directory: never take the next flag as the value.
+                guard let next = remaining.popFirst(), !next.hasPrefix("--") else { throw UsageError("\(flag) needs a value") }
                 return next
             }
+            given.append(flag)
             switch flag {
             case "--runbook": runbook = try value()
             case "--root": root = try value()
             case "--state-dir": stateDirectory = try value()
-            case "--var": variables.append(try value())
+            case "--var": variables.append(try Self.checkedVariable(try value()))
             case "--vars-file": varsFiles.append(try value())
             case "--chapter": chapters.append(try value())
             case "--only": only.append(try value())
             case "--json": json = true
-            case "--no-color", "--no-colour": noColor = true
+            case "--no-color": noColor = true
             case "--step": stepMode = true
             case "--force": force = true
-            case "-h", "--help": help = true
             case "--version": version = true
-            case "--": self.arguments.append(contentsOf: remaining); remaining = []
-            default:
-                if argument.hasPrefix("-") && argument != "-" {
-                    throw UsageError(description: "unknown option \(argument)")
-                }
-                if command == nil { command = argument } else { self.arguments.append(argument) }
+            default: help = true
             }
         }
+        if version || command == nil { return }
+        if help {
+            if let name = command, name != "help", CommandDeclaration.named(name) == nil { throw Self.unknownCommand(name) }
+            return
+        }
+        try validate(given)
+    }
+
+    /// The command exists, takes every flag given, and the right positional words.
+    private func validate(_ given: [String]) throws {
+        let name = command!
+        guard let declaration = CommandDeclaration.named(name) else { throw Self.unknownCommand(name) }
+        let words = arguments
+        switch declaration.positional {
+        case .none:
+            guard let word = words.first else { break }
+            throw UsageError("\(name) takes no argument, but was given \(Self.shown(word))", hint: Self.meant(word))
+        case .optionalSnapshotID:
+            guard words.count <= 1 else { throw UsageError("rollback takes at most one snapshot id") }
+            if let word = words.first, Int(word).map({ $0 > 0 }) != true {
+                throw UsageError("rollback takes a snapshot id, a whole number, not \(Self.shown(word))",
+                                 hint: Self.meant(word) ?? "`runbook snapshots` lists them")
+            }
+        case .optionalShowID:
+            guard !words.isEmpty else { break }
+            guard words.count == 2, words[0] == "show", Int(words[1]).map({ $0 > 0 }) == true else {
+                throw UsageError("snapshots takes no argument, or `show ID`", hint: "`runbook snapshots` lists the ids")
+            }
+        case .optionalCommandName:
+            guard words.count <= 1 else { throw UsageError("help takes at most one command name") }
+            if let word = words.first, !CommandDeclaration.names.contains(word) { throw Self.unknownCommand(word) }
+        }
+        for flag in given where !declaration.flags.contains(flag) {
+            throw UsageError("\(name) does not take \(flag)", hint: "`runbook help \(name)` lists what it takes")
+        }
+        if stepMode && json {
+            throw UsageError("--step asks at a terminal, so it cannot be combined with --json")
+        }
+    }
+
+    /// `--var NAME=VALUE` is checked here, where a mistake is a wrong command line. The value is
+    /// never repeated: it may be a secret.
+    private static func checkedVariable(_ text: String) throws -> String {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw UsageError("--var takes NAME=VALUE, and this one has \(text.contains("=") ? "no name" : "no '='")",
+                             hint: "for example --var domain=inference.example.com")
+        }
+        return text
+    }
+
+    private static func unknownCommand(_ name: String) -> UsageError {
+        UsageError("there is no command \(shown(name))", hint: closest(to: name, among: CommandDeclaration.names)
+            ?? "commands are " + CommandDeclaration.all.map(\.name).joined(separator: ", "))
+    }
+
+    /// What a word that was meant as something else probably meant.
+    private static func meant(_ word: String) -> String? {
+        if word.contains("=") { return "to set a variable, write --var \(shown(word, quoted: false))" }
+        if word.hasPrefix("/") || word.hasPrefix(".") { return "to treat a directory as /, write --root \(word)" }
+        return nil
+    }
+
+    private static func closest(to word: String, among known: Set<String>) -> String? {
+        let hint = suggestion(for: word, among: known, what: "")
+        return hint.hasPrefix("did you mean") ? hint : nil
+    }
+
+    /// A word as a message may repeat it: what follows an `=` may be a secret and is left out,
+    /// and control characters never reach the terminal.
+    static func shown(_ word: String, quoted: Bool = true) -> String {
+        var visible = word
+        if let equals = word.firstIndex(of: "=") { visible = String(word[...equals]) + "…" }
+        let printable = visible.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : String($0) }.joined()
+        let short = printable.count > 60 ? printable.prefix(60) + "…" : printable
+        return quoted ? "'" + short + "'" : short
     }
 }

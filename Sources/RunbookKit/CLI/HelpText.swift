@@ -14,13 +14,15 @@ enum HelpText {
       rollback [SNAPSHOT]   Restore the state from before the last apply, or before SNAPSHOT.
       snapshots [show ID]   List snapshots, or show what one recorded (secrets masked).
 
-    OPTIONS (all commands)
+    OPTIONS (each command takes the ones its own help lists; any other word is refused, exit 64)
       --runbook DIR         The runbook folder (default: ./Runbook)
       --root DIR            Treat DIR as /: files land under it; packages, commands,
                             handlers and checks are skipped. Safe without root.
       --state-dir DIR       Snapshots, lock and generated secrets (default /var/lib/runbook,
                             or ROOT/var/lib/runbook with --root)
-      --var NAME=VALUE      Set a variable (repeatable; wins over --vars-file)
+      --var NAME=VALUE      Set a variable (repeatable; wins over --vars-file). A secret given
+                            here is never printed, but other users of this machine may see
+                            this command line in ps: prefer --vars-file for secrets
       --vars-file FILE      NAME=VALUE lines, # comments
       --json                Machine-readable output
       --no-color            No colour (also when NO_COLOR is set or output is not a terminal)
@@ -44,7 +46,8 @@ enum HelpText {
 
     static let commands: [String: String] = [
         "check": """
-        runbook check [options]
+        runbook check [--runbook DIR] [--var NAME=VALUE] [--vars-file FILE] [--root DIR]
+                      [--state-dir DIR] [--json] [--no-color]
 
         Parses every chapter and validates it: unknown kinds or attributes, missing variables,
         two steps writing one path differently, notify of an unknown handler, and shown commands
@@ -52,16 +55,20 @@ enum HelpText {
         FILE:LINE:COL: error: MESSAGE (HINT). Exits 0 when there are none, 1 otherwise.
         """,
         "plan": """
-        runbook plan [options]
+        runbook plan [--chapter NAME] [--only ID] [--runbook DIR] [--var NAME=VALUE]
+                     [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--no-color]
 
         Read-only. For every step, grouped by chapter: a unified diff for files; mode, owner and
         link changes; packages to install; guarded commands with the guard's verdict; handlers
         that would fire; checks that will run. A step that relies on an earlier pending change
         says so. Exits 0 when nothing would change, 2 when changes are pending, 1 on error.
-        --json prints the same plan as JSON.
+        --json prints the same plan as JSON. --chapter and --only limit it as they limit apply.
+        A file whose content holds a secret is never diffed: the plan says how many lines change
+        and the content's sha256 before and after.
         """,
         "apply": """
-        runbook apply [--step] [--chapter NAME] [--only ID] [--force] [options]
+        runbook apply [--step] [--chapter NAME] [--only ID] [--runbook DIR] [--var NAME=VALUE]
+                      [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--no-color]
 
         Takes the state directory lock, then runs the chapters in order. Every path is recorded in
         a new snapshot before it changes; files are written atomically. Handlers run once at the
@@ -73,7 +80,8 @@ enum HelpText {
           --only ID       only this step id, like 02-nginx/3; repeatable
         """,
         "rollback": """
-        runbook rollback [SNAPSHOT] [--force] [options]
+        runbook rollback [SNAPSHOT] [--force] [--runbook DIR] [--var NAME=VALUE]
+                         [--vars-file FILE] [--root DIR] [--state-dir DIR] [--no-color]
 
         Restores every path the last apply changed (or SNAPSHOT and every one after it) exactly:
         content, mode, owner, link target or absence, then reruns the affected handlers. If a
@@ -81,7 +89,7 @@ enum HelpText {
         rollback is itself a snapshot and can be rolled back. Packages stay installed.
         """,
         "snapshots": """
-        runbook snapshots [show ID] [options]
+        runbook snapshots [show ID] [--root DIR] [--state-dir DIR] [--json] [--no-color]
 
         Lists snapshots: id, time, kind, outcome, chapters and paths changed. `show ID` prints what
         one recorded: every path with its state before and after. Secret values are never shown.

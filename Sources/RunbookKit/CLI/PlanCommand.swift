@@ -4,7 +4,10 @@ struct PlanCommand {
 
     func run() throws -> ExitCode {
         let prepared = try session.prepare()
-        let plan = try Planner(prepared: prepared, host: session.host).plan(notices: session.unfinishedNotices())
+        try session.selection.validate(against: prepared)
+        let plan = try Planner(prepared: prepared, host: session.host, selection: session.selection,
+                               sensitivePaths: try session.state.snapshots.sensitivePaths())
+            .plan(notices: session.unfinishedNotices())
         if session.options.json {
             session.console.out(try PlanJSONRenderer().render(plan))
         } else {

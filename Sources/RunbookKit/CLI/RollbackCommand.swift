@@ -10,9 +10,6 @@ struct RollbackCommand {
         } catch {
             console.error("note: the runbook could not be loaded, so handlers will not be rerun:\n\(error)")
         }
-        guard session.options.arguments.count <= 1 else {
-            throw CommandLineOptions.UsageError(description: "rollback takes at most one snapshot id")
-        }
         let lock = try session.takeLock(for: "rollback", markingInterrupted: false)
         defer { lock.release() }
         let renderer = ApplyEventRenderer(style: console.style)

@@ -11,7 +11,7 @@ public enum RunbookCommand {
         do {
             options = try CommandLineOptions(parsing: arguments)
         } catch {
-            writeFully(STDERR_FILENO, "runbook: \(error)\nTry `runbook --help`.\n")
+            writeFully(STDERR_FILENO, "runbook: error: \(error)\nNothing was read or changed. Try `runbook help`.\n")
             return ExitCode.usage.rawValue
         }
         let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))
@@ -32,12 +32,9 @@ public enum RunbookCommand {
             case "apply": try ApplyCommand(session: session).run()
             case "rollback": try RollbackCommand(session: session).run()
             case "snapshots": try SnapshotsCommand(session: session).run()
-            default: throw CommandLineOptions.UsageError(description: "unknown command '\(options.command!)'")
+            default: preconditionFailure("CommandLineOptions admits only declared commands")
             }
             return code.rawValue
-        } catch let usage as CommandLineOptions.UsageError {
-            console.error("runbook: \(usage)\nTry `runbook --help`.")
-            return ExitCode.usage.rawValue
         } catch let lock as StateLock.LockError {
             console.error("runbook: \(lock)\nWait for it to finish; if that process is gone, the kernel has already released the lock.")
             return ExitCode.locked.rawValue

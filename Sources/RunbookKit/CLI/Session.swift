@@ -25,6 +25,8 @@ struct Session {
         state = StateDirectory(path: options.stateDirectory ?? defaultState)
     }
 
+    var selection: StepSelection { StepSelection(chapters: Set(options.chapters), only: Set(options.only)) }
+
     func loadRunbook() throws -> Runbook {
         try RunbookLoader(displayDirectory: options.runbook).load(directory: options.runbook)
     }

@@ -32,9 +32,10 @@ struct SnapshotsCommand {
             }
             console.line("Runbook: \(manifests.last?.runbook ?? "")")
         case "show":
-            guard let text = session.options.arguments.dropFirst().first, let id = Int(text),
-                  let manifest = try? store.load(id) else {
-                throw CommandLineOptions.UsageError(description: "snapshots show needs the id of an existing snapshot (`runbook snapshots` lists them)")
+            let id = Int(session.options.arguments[1])!
+            guard let manifest = try? store.load(id) else {
+                throw Diagnostic("there is no snapshot \(id) in \(session.state.path)", origin: "snapshots show \(id)",
+                                 hint: "`runbook snapshots` lists them")
             }
             if session.options.json {
                 console.line(String(decoding: try encoder.encode(manifest), as: UTF8.self))
@@ -52,7 +53,7 @@ struct SnapshotsCommand {
                 console.line("      after:  \(record.after?.summary ?? "unknown (interrupted)")")
             }
         default:
-            throw CommandLineOptions.UsageError(description: "snapshots takes no argument, or `show ID`")
+            preconditionFailure("CommandLineOptions admits only `snapshots` and `snapshots show ID`")
         }
         return .success
     }

@@ -11,8 +11,7 @@ import Glibc
 public final class Applier {
     public struct Options: Sendable {
         public var stepMode = false
-        public var chapters: Set<String> = []
-        public var only: Set<String> = []
+        public var selection = StepSelection()
         public init() {}
     }
 
@@ -35,6 +34,7 @@ public final class Applier {
     let decide: (StepPlan) -> StepDecision
     private var recorder: SnapshotRecorder?
     private var askEachStep: Bool
+    private var sensitivePaths: Set<String> = []
 
     public init(prepared: PreparedRunbook, host: any Host, state: StateDirectory, options: Options, redactor: Redactor,
                 report: @escaping (ApplyEvent) -> Void, decide: @escaping (StepPlan) -> StepDecision) {
@@ -49,14 +49,12 @@ public final class Applier {
     }
 
     var selectedChapters: [PreparedRunbook.PreparedChapter] {
-        prepared.chapters.filter { chapter in
-            options.chapters.isEmpty || options.chapters.contains(chapter.chapter.name)
-                || options.chapters.contains(chapter.chapter.name + ".md") || options.chapters.contains(chapter.chapter.title)
-        }
+        prepared.chapters.filter { options.selection.includes($0.chapter) }
     }
 
     public func apply() throws -> Outcome {
         try state.storeSecrets(prepared.variables.pendingGenerated)
+        sensitivePaths = try state.snapshots.sensitivePaths()
         var changed = 0
         do {
             for chapter in selectedChapters where !chapter.steps.isEmpty {
@@ -78,9 +76,9 @@ public final class Applier {
         report(.chapter(title: chapter.chapter.title, file: chapter.chapter.file))
         var notified: [String] = []
         var changed = 0
-        for step in chapter.changingSteps where options.only.isEmpty || options.only.contains(step.info.id) {
+        for step in chapter.changingSteps where options.selection.includes(stepID: step.info.id) {
             try FaultInjection.throwingPoint("step:\(step.info.id)")
-            let plan = try step.observe(in: PlanningView(host: host))
+            let plan = try step.observe(in: PlanningView(host: host, sensitivePaths: sensitivePaths))
             guard plan.hasChanges else {
                 report(.step(plan, applied: false))
                 continue
@@ -105,7 +103,7 @@ public final class Applier {
         for handler in prepared.handlers where notified.contains(handler.name) {
             try runHandler(handler)
         }
-        for check in chapter.checks where options.only.isEmpty || options.only.contains(check.info.id) {
+        for check in chapter.checks where options.selection.includes(stepID: check.info.id) {
             try verify(check)
         }
         return (changed, false)

@@ -5,29 +5,36 @@
 public struct Planner {
     public var prepared: PreparedRunbook
     public var host: any Host
+    public var selection: StepSelection
+    /// Paths the snapshots recorded as holding a secret (``SnapshotStore/sensitivePaths()``).
+    public var sensitivePaths: Set<String>
 
-    public init(prepared: PreparedRunbook, host: any Host) {
+    public init(prepared: PreparedRunbook, host: any Host, selection: StepSelection = StepSelection(),
+                sensitivePaths: Set<String> = []) {
         self.prepared = prepared
         self.host = host
+        self.selection = selection
+        self.sensitivePaths = sensitivePaths
     }
 
     public func plan(notices: [String] = []) throws -> Plan {
-        let view = PlanningView(host: host)
+        let view = PlanningView(host: host, sensitivePaths: sensitivePaths)
         var chapters: [Plan.ChapterPlan] = []
-        for chapter in prepared.chapters where !chapter.steps.isEmpty || !chapter.inactive.isEmpty {
+        for chapter in prepared.chapters where (!chapter.steps.isEmpty || !chapter.inactive.isEmpty)
+            && selection.includes(chapter.chapter) {
             var steps: [StepPlan] = []
-            for step in chapter.changingSteps {
+            for step in chapter.changingSteps where selection.includes(stepID: step.info.id) {
                 let planned = try step.observe(in: view)
                 view.assume(planned, of: step)
                 steps.append(planned)
             }
             chapters.append(Plan.ChapterPlan(
                 name: chapter.chapter.name, title: chapter.chapter.title, file: chapter.chapter.file, steps: steps,
-                inactive: chapter.inactive.map { block, condition in
+                inactive: chapter.inactive.filter { selection.includes(stepID: $0.0.id) }.map { block, condition in
                     Plan.InactiveStep(id: block.id, kind: block.kind, location: block.location, condition: condition)
                 },
                 handlers: firings(for: steps),
-                checks: chapter.checks.map {
+                checks: chapter.checks.filter { selection.includes(stepID: $0.info.id) }.map {
                     Plan.CheckRun(check: $0.info, skipped: host.runsProcesses ? nil : "--root: checks do not run")
                 }))
         }

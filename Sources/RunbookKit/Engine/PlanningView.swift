@@ -16,13 +16,17 @@ final class PlanningView: SystemView {
     }
 
     let host: any Host
+    private let sensitivePaths: Set<String>
     private var pending: [String: (state: Pending, stepID: String)] = [:]
     private var installing: [(name: String, stepID: String)] = []
     private var packages: InstalledPackages?
 
-    init(host: any Host) {
+    init(host: any Host, sensitivePaths: Set<String> = []) {
         self.host = host
+        self.sensitivePaths = sensitivePaths
     }
+
+    func heldSecret(_ path: String) -> Bool { sensitivePaths.contains(path) }
 
     func status(_ path: String) throws -> FileStatus? {
         if let entry = pendingEntry(path) {

@@ -22,8 +22,10 @@ struct Restorer {
     func drift(in manifests: [SnapshotManifest]) throws -> [Drift] {
         var expected: [String: PathState] = [:]
         var order: [String] = []
+        var holdsSecret = try store.sensitivePaths()
         for manifest in manifests.sorted(by: { $0.id < $1.id }) {
             for record in manifest.records {
+                if record.sensitive { holdsSecret.insert(record.path) }
                 guard let after = record.after else { continue }
                 if expected[record.path] == nil { order.append(record.path) }
                 expected[record.path] = after
@@ -36,9 +38,10 @@ struct Restorer {
             guard !now.matches(want, comparingOwnership: host.managesOwnership) else { continue }
             var diff: String?
             if want.kind == .file, now.kind == .file, let hash = want.sha256, let content {
-                let recorded = String(decoding: try store.blob(hash), as: UTF8.self)
-                diff = UnifiedDiff.make(old: recorded, new: String(decoding: content, as: UTF8.self),
-                                        oldLabel: "\(path) (as runbook left it)", newLabel: "\(path) (now)")
+                let recorded = try store.blob(hash)
+                diff = holdsSecret.contains(path) ? UnifiedDiff.withheld(old: recorded, new: content)
+                    : UnifiedDiff.make(old: String(decoding: recorded, as: UTF8.self), new: String(decoding: content, as: UTF8.self),
+                                       oldLabel: "\(path) (as runbook left it)", newLabel: "\(path) (now)")
             }
             found.append(Drift(path: path, expected: want, found: now, diff: diff))
         }

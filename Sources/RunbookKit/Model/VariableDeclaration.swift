@@ -16,12 +16,20 @@ public struct VariableDeclaration: Sendable {
     public var generatedBytes: Int?
     public var allowedValues: [String]?
     public var pattern: String?
+    /// For a secret: the fewest characters its value may have (``defaultSecretMinimumLength`` unless declared).
+    public var minimumLength: Int
+    /// What to tell an operator whose value is refused, like "make one with openssl rand -hex 32".
+    public var hint: String?
     public var type: ValueType
     public var location: SourceLocation
     /// Where the default's value is written, for errors inside it.
     public var defaultLocation: SourceLocation?
 
-    static let keys: Set<String> = ["default", "about", "secret", "generated", "values", "pattern", "type"]
+    static let keys: Set<String> = ["default", "about", "secret", "generated", "values", "pattern", "type", "minlength", "hint"]
+
+    /// Masking replaces a secret's every occurrence in output, so a short one would mask ordinary
+    /// text too, and show where the secret's letters are. Shorter ones must be declared.
+    public static let defaultSecretMinimumLength = 16
 
     /// Parses the body of a `vars` block; `start` is where its first line is.
     static func parse(block body: String, start: SourceLocation) throws -> [VariableDeclaration] {
@@ -85,6 +93,20 @@ public struct VariableDeclaration: Sendable {
             }
             type = parsed
         }
+        var minimumLength = 1
+        if let word = seen["minlength"] {
+            guard seen["secret"] != nil || generatedBytes != nil else {
+                throw Diagnostic("minlength= is for secrets", at: word.location,
+                                 hint: "use pattern= to limit other values, or add secret")
+            }
+            guard let length = Int(word.value ?? ""), length >= 1, length <= 4096 else {
+                throw Diagnostic("minlength= takes a number of characters from 1 to 4096", at: word.location,
+                                 hint: "for example minlength=8")
+            }
+            minimumLength = length
+        } else if seen["secret"] != nil || generatedBytes != nil {
+            minimumLength = defaultSecretMinimumLength
+        }
         if let word = seen["pattern"], let problem = ValuePattern(source: word.value ?? "").compileError {
             throw Diagnostic("the pattern of '\(nameWord.key)' is not a valid regular expression: \(problem)", at: word.location,
                              hint: "it is a POSIX extended regular expression, as for grep -E, matched against the whole value")
@@ -93,7 +115,8 @@ public struct VariableDeclaration: Sendable {
             name: nameWord.key, defaultValue: seen["default"]?.value, about: about,
             isSecret: seen["secret"] != nil || generatedBytes != nil, generatedBytes: generatedBytes,
             allowedValues: seen["values"]?.value.map { $0.split(separator: ",").map(String.init) },
-            pattern: seen["pattern"]?.value, type: type, location: nameWord.location,
+            pattern: seen["pattern"]?.value, minimumLength: minimumLength, hint: seen["hint"]?.value, type: type,
+            location: nameWord.location,
             defaultLocation: seen["default"]?.valueLocation)
     }
 
@@ -111,8 +134,10 @@ public struct VariableDeclaration: Sendable {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
     }
 
-    /// Why `value` is not acceptable for this variable, or nil when it is.
+    /// Why `value` is not acceptable for this variable, or nil when it is. The message never
+    /// repeats the value: it may be a secret.
     public func problem(with value: String) -> String? {
+        if isSecret, let problem = secretProblem(with: value) { return problem }
         if type == .integer, Int(value) == nil {
             return "'\(name)' must be a whole number"
         }
@@ -121,6 +146,26 @@ public struct VariableDeclaration: Sendable {
         }
         if let pattern, !ValuePattern(source: pattern).matchesWhole(value) {
             return "'\(name)' must match the pattern \(pattern)"
+        }
+        return nil
+    }
+}
+
+extension VariableDeclaration {
+    /// A secret is one line of printable characters, never empty and never too short to mask.
+    /// Multi-line and control-character secrets are refused rather than masked line by line:
+    /// a diff, a JSON escape or a terminal would each show them in a form the mask does not match.
+    func secretProblem(with value: String) -> String? {
+        if value.isEmpty {
+            return "the secret '\(name)' is empty; an empty key would let requests that carry no key at all through"
+        }
+        if value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }) {
+            return "the secret '\(name)' holds a line break or another control character; secrets are one line of "
+                + "printable characters, so that no output can show them in a form the mask misses"
+        }
+        if value.count < minimumLength {
+            return "the secret '\(name)' has \(value.count) character\(value.count == 1 ? "" : "s"), fewer than the "
+                + "\(minimumLength) it needs to be masked safely in output"
         }
         return nil
     }

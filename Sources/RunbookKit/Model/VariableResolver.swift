@@ -37,7 +37,8 @@ public struct VariableResolver {
                 continue
             }
             if let problem = declaration.problem(with: input.value) {
-                collector.record(input.diagnostic(problem, hint: "see its declaration at \(declaration.location)"))
+                let hint = [declaration.hint, "see its declaration at \(declaration.location)"].compactMap { $0 }
+                collector.record(input.diagnostic(problem, hint: hint.joined(separator: "; ")))
                 continue
             }
             values[input.name] = input.value

@@ -13,7 +13,7 @@ public struct ApplyEventRenderer {
         case .step(let plan, let applied):
             if applied {
                 return style.green("  + \(plan.step.id)") + "  \(plan.step.summary)"
-                    + plan.details.map { "\n      \($0)" }.joined()
+                    + plan.details.map { "\n      \($0)" }.joined() + plan.notes.map { "\n      " + style.yellow("note: \($0)") }.joined()
             }
             switch plan.outcome {
             case .skipped(let reason): return "  - \(plan.step.id)  \(plan.step.summary)" + style.dim(": skipped, \(reason)")

@@ -20,8 +20,13 @@ public struct FileStep: ChangingStep {
     public let group: String?
     public let validate: String?
     public let notifies: [String]
-    /// True when the content holds a secret: the default mode is then 0600.
+    /// True when the content holds a secret: the default mode is then 0600, and it is never diffed.
     public let isSensitive: Bool
+    /// Every secret value the runbook knows now, to recognise one in the file as it is.
+    private let secretValues: [String]
+    /// Secrets in the content that this run would generate: replacing a file that holds another
+    /// key with one of them is a rotation nobody asked for, and the plan says so.
+    private let generatedHere: [String]
 
     init(_ source: StepSource) throws {
         path = try source.path("file")!
@@ -41,7 +46,18 @@ public struct FileStep: ChangingStep {
         group = try source.string("group")
         validate = try source.string("validate")
         notifies = try source.list("notify")
-        isSensitive = source.variables.secretValues.contains { body.utf8Offset(of: $0) != nil }
+        secretValues = source.variables.secretValues
+        let referenced = Set(Template.placeholders(in: source.block.body).map(\.name))
+        let secretNames = referenced.filter { source.variables.declarations[$0]?.isSecret == true }
+        isSensitive = !secretNames.isEmpty || secretValues.contains { body.utf8Offset(of: $0) != nil }
+        generatedHere = secretNames.filter { source.variables.pendingGenerated[$0] != nil }.sorted()
+    }
+
+    /// Whether the file as it is now holds a secret, by what the snapshots recorded or by content.
+    private func heldSecret(_ content: Data, in view: SystemView) -> Bool {
+        guard !view.heldSecret(path) else { return true }
+        let text = String(decoding: content, as: UTF8.self)
+        return secretValues.contains { text.utf8Offset(of: $0) != nil }
     }
 
     public func plan(in view: SystemView) throws -> StepPlan {
@@ -63,7 +79,11 @@ public struct FileStep: ChangingStep {
             let newMode = mode ?? (isSensitive ? 0o600 : 0o644)
             changes.append(.writeFile(path: path, content: wanted, mode: newMode))
             details.append("create \(path) (mode \(newMode.octalMode))")
-            diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
+            if isSensitive {
+                details.append(UnifiedDiff.withheld(old: nil, new: wanted))
+            } else {
+                diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
+            }
         case .file:
             let old = try view.read(path)
             currentMode = existing?.mode
@@ -71,14 +91,28 @@ public struct FileStep: ChangingStep {
                 let newMode = mode ?? existing!.mode
                 changes.append(.writeFile(path: path, content: wanted, mode: newMode))
                 details.append("update \(path)")
-                diff = UnifiedDiff.make(old: String(decoding: old, as: UTF8.self), new: content,
-                                        oldLabel: path, newLabel: "\(path) (planned)")
+                if isSensitive || heldSecret(old, in: view) {
+                    details.append(UnifiedDiff.withheld(old: old, new: wanted))
+                } else {
+                    diff = UnifiedDiff.make(old: String(decoding: old, as: UTF8.self), new: content,
+                                            oldLabel: path, newLabel: "\(path) (planned)")
+                }
+                if !generatedHere.isEmpty {
+                    let names = generatedHere.joined(separator: ", ")
+                    notes.append("the state directory keeps no value for \(names), so apply would generate a new one and "
+                        + "replace what \(path) holds now: clients using the current key would be refused. To keep it, "
+                        + "give it in a vars file (\(generatedHere[0])=...); to rotate it, apply as planned")
+                }
                 currentMode = newMode
             }
         case .symlink:
             changes += [.remove(path: path), .writeFile(path: path, content: wanted, mode: mode ?? 0o644)]
             details.append("replace the link \(path) -> \(existing?.linkTarget ?? "?") with a file")
-            diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
+            if isSensitive {
+                details.append(UnifiedDiff.withheld(old: nil, new: wanted))
+            } else {
+                diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
+            }
         case .directory, .other:
             throw Diagnostic("\(path) is a \(existing!.kind == .directory ? "directory" : "special file"), not a file",
                              at: info.location, hint: "remove it by hand, or point file= elsewhere")

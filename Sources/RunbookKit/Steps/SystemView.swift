@@ -15,4 +15,7 @@ public protocol SystemView {
     func pendingProvider(of path: String) -> String?
     /// Any pending package installs, for explaining a command that is not there yet.
     var pendingPackages: [(name: String, stepID: String)] { get }
+    /// Whether a snapshot recorded the file at `path` as holding a secret: its content is never
+    /// diffed, even when no secret the runbook knows now is in it (a rotated or lost key).
+    func heldSecret(_ path: String) -> Bool
 }

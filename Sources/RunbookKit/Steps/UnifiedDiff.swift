@@ -1,3 +1,5 @@
+import FoundationEssentials
+
 /// A unified diff of two texts, line by line (Myers' algorithm), as `diff -u` prints it.
 ///
 /// ```
@@ -15,6 +17,22 @@ public enum UnifiedDiff {
             if case .same = self { return false }
             return true
         }
+    }
+
+    /// What a reviewer sees instead of a diff for a file that holds, or held, a secret: how much
+    /// changes and the content hashes, never a line of it (a key the runbook no longer knows
+    /// included).
+    ///
+    /// `content of a file holding a secret, not shown: 1 line removed, 1 added; sha256 9f86d081884c → 2c26b46b68ff`
+    public static func withheld(old: Data?, new: Data?) -> String {
+        let edits = self.edits(lines(old.map { String(decoding: $0, as: UTF8.self) } ?? ""),
+                               lines(new.map { String(decoding: $0, as: UTF8.self) } ?? ""))
+        let removed = edits.filter { if case .removed = $0 { true } else { false } }.count
+        let added = edits.filter { if case .added = $0 { true } else { false } }.count
+        let lineCount = { (count: Int) in "\(count) line\(count == 1 ? "" : "s")" }
+        let hash = { (data: Data?) in data.map { String(SHA256.hex($0).prefix(12)) } ?? "(none)" }
+        return "content of a file holding a secret, not shown: \(lineCount(removed)) removed, \(added) added; "
+            + "sha256 \(hash(old)) → \(hash(new))"
     }
 
     public static func make(old: String, new: String, oldLabel: String, newLabel: String, context: Int = 3) -> String {

@@ -1,0 +1,49 @@
+/// What one command accepts: its flags and its positional words. The parser refuses everything
+/// else, so a mistyped command line can never fall through to a default that converges `/`.
+///
+/// `runbook apply /tmp/sandbox` (meant as `--root /tmp/sandbox`) is refused, because apply takes
+/// no positional word; `runbook plan --force` is refused, because plan has no --force.
+struct CommandDeclaration: Sendable {
+    enum Positional: Sendable {
+        case none
+        /// `rollback [SNAPSHOT]`: at most one snapshot id.
+        case optionalSnapshotID
+        /// `snapshots [show ID]`.
+        case optionalShowID
+        /// `help [COMMAND]`.
+        case optionalCommandName
+    }
+
+    let name: String
+    let flags: Set<String>
+    let positional: Positional
+
+    static let runbookInput: Set<String> = ["--runbook", "--var", "--vars-file"]
+    static let target: Set<String> = ["--root", "--state-dir"]
+    static let output: Set<String> = ["--json", "--no-color"]
+    static let selection: Set<String> = ["--chapter", "--only"]
+
+    static let all: [CommandDeclaration] = [
+        CommandDeclaration(name: "check", flags: runbookInput.union(target).union(output), positional: .none),
+        CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection), positional: .none),
+        CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step"]),
+                           positional: .none),
+        CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(["--no-color", "--force"]),
+                           positional: .optionalSnapshotID),
+        CommandDeclaration(name: "snapshots", flags: target.union(output), positional: .optionalShowID),
+        CommandDeclaration(name: "help", flags: [], positional: .optionalCommandName),
+    ]
+
+    static func named(_ name: String) -> CommandDeclaration? { all.first { $0.name == name } }
+
+    static var names: Set<String> { Set(all.map(\.name)) }
+
+    /// Every flag the parser knows, with whether it takes a value.
+    static let knownFlags: [String: Bool] = [
+        "--runbook": true, "--root": true, "--state-dir": true, "--var": true, "--vars-file": true, "--chapter": true,
+        "--only": true, "--json": false, "--no-color": false, "--step": false, "--force": false,
+    ]
+
+    /// Flags every command takes, even `help`.
+    static let universalFlags: Set<String> = ["-h", "--help", "--version"]
+}
