@@ -201,6 +201,44 @@ final class SecretClassTests: XCTestCase {
         XCTAssertFalse((refused.all + forced.all).contains(key), "rollback showed the key:\n\(refused.all)\n\(forced.all)")
     }
 
+    /// Two applies of one generated key: the first stops for a second between preparing and
+    /// taking the lock (a debug-build fault point), and the second runs to the end meanwhile.
+    /// The key in the file must be the one the state directory keeps; before the fix the first
+    /// wrote the key it had chosen before the lock, which was stored nowhere.
+    func testAGeneratedSecretIsChosenUnderTheLock() throws {
+        let base = try makeTemporaryDirectory(self, "secret-race")
+        let runbook = base.appendingPathComponent("runbook")
+        try write("""
+            # Key
+
+            ```text vars
+            key  secret generated=32  about="A generated key"
+            ```
+
+            ```ini file=/etc/key.conf
+            key = {{key}}
+            ```
+
+            """, to: runbook.appendingPathComponent("01-key.md"))
+        let root = base.appendingPathComponent("root"), state = base.appendingPathComponent("state")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let common = ["apply", "--runbook", runbook.path, "--root", root.path, "--state-dir", state.path]
+        let paused = Process()
+        paused.executableURL = URL(fileURLWithPath: RunbookBinary.path)
+        paused.arguments = common
+        paused.environment = ["RUNBOOK_FAULT_AT": "1", "RUNBOOK_FAULT_ACTION": "pause"]
+        paused.standardOutput = FileHandle.nullDevice
+        paused.standardError = FileHandle.nullDevice
+        try paused.run()
+        usleep(300_000)
+        XCTAssertEqual(try RunbookBinary.run(common).status, 0)
+        paused.waitUntilExit()
+        XCTAssertEqual(paused.terminationStatus, 0)
+        let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: state.appendingPathComponent("secrets"))) as? [String: String]
+        let written = try String(contentsOf: root.appendingPathComponent("etc/key.conf"), encoding: .utf8)
+        XCTAssertEqual(written, "key = \(try XCTUnwrap(stored?["key"]))\n", "the file holds a key the state directory does not keep")
+    }
+
     /// Guards (evaluated by a read-only plan too), run bodies, validations, handlers and checks:
     /// each carries the secret, and none may show it in `/proc/PID/cmdline`.
     func testNoScriptKindPutsTheSecretOnACommandLine() throws {

@@ -7,6 +7,7 @@ struct ApplyCommand {
 
     func run() throws -> ExitCode {
         try session.selection.validate(against: try session.prepare())
+        try FaultInjection.throwingPoint("apply:prepared")
         let console = session.console
         let lock = try session.takeLock(for: "apply", markingInterrupted: true)
         defer { lock.release() }

@@ -4,7 +4,8 @@ import Synchronization
 
 /// Test-only fault injection, compiled into debug builds only, so release behaviour cannot
 /// depend on it. Every named point counts; with `RUNBOOK_FAULT_AT=N` the Nth point fails
-/// (`RUNBOOK_FAULT_ACTION=fail`) or kills the process with SIGKILL (`kill`, the default).
+/// (`RUNBOOK_FAULT_ACTION=fail`), pauses for a second (`pause`, to widen a race window on
+/// purpose) or kills the process with SIGKILL (`kill`, the default).
 /// `RUNBOOK_FAULT_TRACE=FILE` appends each point's name, so a test can enumerate them.
 enum FaultInjection {
     struct InjectedFault: Error, CustomStringConvertible {
@@ -40,8 +41,12 @@ enum FaultInjection {
             }
         }
         guard let target = environment["RUNBOOK_FAULT_AT"].flatMap(Int.init), target == count else { return }
-        if environment["RUNBOOK_FAULT_ACTION"] == "fail" {
-            throw InjectedFault(point: label)
+        switch environment["RUNBOOK_FAULT_ACTION"] {
+        case "fail": throw InjectedFault(point: label)
+        case "pause":
+            sleep(1)
+            return
+        default: break
         }
         kill(getpid(), SIGKILL)
     }
