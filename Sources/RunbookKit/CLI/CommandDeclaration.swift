@@ -44,6 +44,9 @@ struct CommandDeclaration: Sendable {
         "--only": true, "--json": false, "--no-color": false, "--step": false, "--force": false,
     ]
 
+    /// The flags that may be given more than once; any other given twice is ambiguous.
+    static let repeatableFlags: Set<String> = ["--var", "--vars-file", "--chapter", "--only"]
+
     /// Flags every command takes, even `help`.
     static let universalFlags: Set<String> = ["-h", "--help", "--version"]
 }

@@ -66,10 +66,15 @@ public struct CommandLineOptions: Sendable {
                 throw UsageError("\(flag) takes no value", hint: "write just \(flag)")
             }
             func value() throws -> String {
-                if let inlineValue { return inlineValue }
-                // `--root --json` lost its directory: never take the next flag as the value.
-                guard let next = remaining.popFirst(), !next.hasPrefix("--") else { throw UsageError("\(flag) needs a value") }
-                return next
+                // `--root --json` lost its directory: never take the next flag as the value. An
+                // empty value (`--root=`, `--state-dir ""`) is as good as none.
+                guard let given = inlineValue ?? remaining.popFirst(), !given.isEmpty, inlineValue != nil || !given.hasPrefix("--") else {
+                    throw UsageError("\(flag) needs a value")
+                }
+                return given
+            }
+            if given.contains(flag), !CommandDeclaration.repeatableFlags.contains(flag) {
+                throw UsageError("\(flag) is given twice", hint: "give it once; only --var, --vars-file, --chapter and --only repeat")
             }
             given.append(flag)
             switch flag {
