@@ -157,6 +157,52 @@ final class SecretClassTests: XCTestCase {
         XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", runbook.path, "--var", "pin=482"] + target).status, 1)
     }
 
+    /// FORMAT.md promises 0600 for a file holding a secret: also when it replaces a 0644 file or a
+    /// link, and when only the mode is wrong.
+    func testAFileHoldingASecretIsAlwaysPrivate() throws {
+        let (base, target) = try sandbox()
+        let runbook = base.appendingPathComponent("runbook")
+        try write("""
+            # Keys
+
+            ```text vars
+            key  secret generated=32  about="A generated key"
+            ```
+
+            ```ini file=/etc/over-a-file.conf
+            key = {{key}}
+            ```
+
+            ```ini file=/etc/over-a-link.conf
+            key = {{key}}
+            ```
+
+            ```ini file=/etc/same-content.conf
+            key = 0123456789abcdef0123456789abcdef
+            ```
+
+            """, to: runbook.appendingPathComponent("01-keys.md"))
+        let root = base.appendingPathComponent("root")
+        try write("old\n", to: root.appendingPathComponent("etc/over-a-file.conf"), mode: 0o644)
+        try write("elsewhere\n", to: root.appendingPathComponent("etc/elsewhere"), mode: 0o644)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("etc/over-a-link.conf").path,
+                                                   withDestinationPath: "/etc/elsewhere")
+        try write("key = 0123456789abcdef0123456789abcdef\n", to: root.appendingPathComponent("etc/same-content.conf"), mode: 0o644)
+        let given = ["--runbook", runbook.path, "--var", "key=0123456789abcdef0123456789abcdef"] + target
+        let before = try TreeManifest(root)
+        let plan = try RunbookBinary.run(["plan"] + given)
+        XCTAssertTrue(plan.stdout.contains("mode 0644 → 0600"), plan.stdout)
+        XCTAssertEqual(try RunbookBinary.run(["apply"] + given).status, 0)
+        for name in ["over-a-file.conf", "over-a-link.conf", "same-content.conf"] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: root.appendingPathComponent("etc/\(name)").path)
+            XCTAssertEqual(attributes[.type] as? FileAttributeType, .typeRegular, name)
+            XCTAssertEqual(attributes[.posixPermissions] as? Int, 0o600, "\(name) holds a secret but is not private")
+        }
+        XCTAssertEqual(try RunbookBinary.run(["plan"] + given).status, 0, "converged")
+        XCTAssertEqual(try RunbookBinary.run(["rollback"] + given).status, 0)
+        XCTAssertEqual(try TreeManifest(root), before, "rollback did not restore the modes and the link")
+    }
+
     func testRotationShowsNeitherTheOldKeyNorTheNew() throws {
         let (_, target) = try sandbox()
         let old = "old-key-still-live-on-the-server-1f2e"

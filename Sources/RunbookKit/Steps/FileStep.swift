@@ -60,8 +60,13 @@ public struct FileStep: ChangingStep {
         return secretValues.contains { text.utf8Offset(of: $0) != nil }
     }
 
+    /// The mode the file must have: as declared, else 0600 for a file holding a secret, whatever
+    /// mode an older file or a replaced link had; nil leaves an ordinary file's mode alone.
+    var wantedMode: UInt32? { mode ?? (isSensitive ? 0o600 : nil) }
+
     public func plan(in view: SystemView) throws -> StepPlan {
         let wanted = content.utf8Data
+        let mode = wantedMode
         let existing = try view.status(path)
         var changes: [Change] = []
         var details: [String] = []
@@ -76,7 +81,7 @@ public struct FileStep: ChangingStep {
             if let first = parents.first, let installs = view.pendingInstallSummary() {
                 notes.append("\(installs), which may create \(first)")
             }
-            let newMode = mode ?? (isSensitive ? 0o600 : 0o644)
+            let newMode = mode ?? 0o644
             changes.append(.writeFile(path: path, content: wanted, mode: newMode))
             details.append("create \(path) (mode \(newMode.octalMode))")
             if isSensitive {
