@@ -285,6 +285,48 @@ final class SecretClassTests: XCTestCase {
         XCTAssertEqual(written, "key = \(try XCTUnwrap(stored?["key"]))\n", "the file holds a key the state directory does not keep")
     }
 
+    /// A kept secret pasted by hand into a file that is not secret is still masked by a rollback
+    /// that cannot load the runbook: the state directory's secrets are masked by every command.
+    func testAKeptSecretIsMaskedEvenWithoutTheRunbook() throws {
+        let (base, target) = try sandbox()
+        XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", basic] + target).status, 0)
+        let stored = try JSONSerialization.jsonObject(with: Data(contentsOf: base.appendingPathComponent("state/secrets"))) as? [String: String]
+        let key = try XCTUnwrap(stored?["secret"])
+        let app = base.appendingPathComponent("root/etc/demo/app.conf")
+        try write(try String(contentsOf: app, encoding: .utf8) + "# \(key)\n", to: app)
+        let missing = base.appendingPathComponent("no-runbook-here").path
+        let rollback = try RunbookBinary.run(["rollback", "--runbook", missing] + target)
+        XCTAssertEqual(rollback.status, 1, rollback.all)
+        XCTAssertTrue(rollback.stderr.contains("+# ********"), rollback.stderr)
+        let shown = try RunbookBinary.run(["snapshots", "show", "1"] + target).all + rollback.all
+        XCTAssertFalse(shown.contains(key), "the kept key was shown:\n\(shown)")
+    }
+
+    /// Paths and link targets are in every manifest and in `snapshots`: a secret may not be in one.
+    func testASecretInAPathOrLinkTargetIsRefused() throws {
+        let (base, target) = try sandbox()
+        for attributes in ["file=/etc/{{key}}.conf", "absent=/etc/{{key}}", "link=/etc/key.conf to=/etc/{{key}}"] {
+            let runbook = base.appendingPathComponent("runbook-\(attributes.count)")
+            let body = attributes.hasPrefix("file") ? "x = 1" : attributes.hasPrefix("absent") ? "rm /etc/{{key}}" : "ln -s /etc/{{key}} /etc/key.conf"
+            try write("""
+                # Key in a name
+
+                ```text vars
+                key  secret generated=16  about="A generated key"
+                ```
+
+                ```sh \(attributes)
+                \(body)
+                ```
+
+                """, to: runbook.appendingPathComponent("01-name.md"))
+            let check = try RunbookBinary.run(["check", "--runbook", runbook.path])
+            XCTAssertEqual(check.status, 1, check.all)
+            XCTAssertTrue(check.stderr.contains("uses the secret 'key', but paths and link targets are recorded in snapshots"), check.stderr)
+            XCTAssertEqual(try RunbookBinary.run(["apply", "--runbook", runbook.path] + target).status, 1)
+        }
+    }
+
     /// Guards (evaluated by a read-only plan too), run bodies, validations, handlers and checks:
     /// each carries the secret, and none may show it in `/proc/PID/cmdline`.
     func testNoScriptKindPutsTheSecretOnACommandLine() throws {

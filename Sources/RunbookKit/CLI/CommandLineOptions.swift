@@ -77,14 +77,25 @@ public struct CommandLineOptions: Sendable {
                 throw UsageError("\(flag) is given twice", hint: "give it once; only --var, --vars-file, --chapter and --only repeat")
             }
             given.append(flag)
+            // `--vars-file secret=KEY` meant `--var`: the word looks like an assignment, and
+            // repeating it in an error about a missing file would show the key.
+            func pathOrName() throws -> String {
+                let given = try value()
+                if let equals = given.firstIndex(of: "="), equals != given.startIndex,
+                   VariableDeclaration.isValidName(String(given[..<equals])) {
+                    throw UsageError("\(flag) takes a path or a name, not NAME=VALUE like \(Self.shown(given))",
+                                     hint: "to set a variable, write --var \(Self.shown(given, quoted: false))")
+                }
+                return given
+            }
             switch flag {
-            case "--runbook": runbook = try value()
-            case "--root": root = try value()
-            case "--state-dir": stateDirectory = try value()
+            case "--runbook": runbook = try pathOrName()
+            case "--root": root = try pathOrName()
+            case "--state-dir": stateDirectory = try pathOrName()
             case "--var": variables.append(try Self.checkedVariable(try value()))
-            case "--vars-file": varsFiles.append(try value())
-            case "--chapter": chapters.append(try value())
-            case "--only": only.append(try value())
+            case "--vars-file": varsFiles.append(try pathOrName())
+            case "--chapter": chapters.append(try pathOrName())
+            case "--only": only.append(try pathOrName())
             case "--json": json = true
             case "--no-color": noColor = true
             case "--step": stepMode = true

@@ -23,7 +23,12 @@ struct Session {
         }
         let defaultState = options.root.map { URL(fileURLWithPath: $0).standardizedFileURL.path + "/var/lib/runbook" } ?? "/var/lib/runbook"
         state = StateDirectory(path: options.stateDirectory ?? defaultState)
+        console.redactor = Redactor(secrets: keptSecrets)
     }
+
+    /// Secrets the state directory keeps: masked in every command's output from the start, so a
+    /// command that cannot load the runbook (a rollback from elsewhere, `snapshots`) still hides them.
+    var keptSecrets: [String] { Array(((try? state.storedSecrets()) ?? [:]).values) }
 
     var selection: StepSelection { StepSelection(chapters: Set(options.chapters), only: Set(options.only)) }
 
@@ -56,10 +61,10 @@ struct Session {
         let runbook = try loadRunbook()
         let given = try givenVariables()
         let secretNames = Set(runbook.variables.filter(\.isSecret).map(\.name))
-        console.redactor = Redactor(secrets: given.filter { secretNames.contains($0.name) }.map(\.value))
+        console.redactor = Redactor(secrets: keptSecrets + given.filter { secretNames.contains($0.name) }.map(\.value))
         let stored = try state.storedSecrets()
         let variables = try VariableResolver(declarations: runbook.variables, given: given, storedSecrets: stored).resolve()
-        console.redactor = Redactor(secrets: variables.secretValues + given.filter { secretNames.contains($0.name) }.map(\.value))
+        console.redactor = Redactor(secrets: keptSecrets + variables.secretValues + given.filter { secretNames.contains($0.name) }.map(\.value))
         return try PreparedRunbook.prepare(runbook, variables: variables)
     }
 

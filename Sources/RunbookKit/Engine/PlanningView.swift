@@ -29,6 +29,7 @@ final class PlanningView: SystemView {
     func heldSecret(_ path: String) -> Bool { sensitivePaths.contains(path) }
 
     func status(_ path: String) throws -> FileStatus? {
+        let path = try throughPendingLinks(path)
         if let entry = pendingEntry(path) {
             switch entry.state {
             case .file(let data, let mode): return FileStatus(kind: .file, mode: mode, size: Int64(data.count))
@@ -42,6 +43,7 @@ final class PlanningView: SystemView {
     }
 
     func read(_ path: String) throws -> Data {
+        let path = try throughPendingLinks(path)
         if let entry = pendingEntry(path) {
             if case .file(let data, _) = entry.state { return data }
             return Data()
@@ -66,6 +68,30 @@ final class PlanningView: SystemView {
 
     var pendingPackages: [(name: String, stepID: String)] { installing }
 
+    /// `path` as the kernel will resolve it once the pending links exist: a step after
+    /// `link=/etc/l to=/etc/real` that writes `/etc/l/x` writes `/etc/real/x`, and must plan against
+    /// what is there. The host resolves links that already exist itself.
+    func throughPendingLinks(_ path: String) throws -> String {
+        guard pending.contains(where: { if case .link = $0.value.state { true } else { false } }) else { return path }
+        var resolved = path
+        var followed = 0
+        var ancestor = resolved.parentDirectory
+        while ancestor != "/", !ancestor.isEmpty {
+            if case .link(let target)? = pending[ancestor]?.state {
+                followed += 1
+                guard followed <= 40 else {
+                    throw HostError(path: path, operation: "use", reason: "the links planned on its way form a loop")
+                }
+                let base = target.hasPrefix("/") ? target : ancestor.parentDirectory + "/" + target
+                resolved = base + resolved.dropFirst(ancestor.count)
+                ancestor = resolved.parentDirectory
+                continue
+            }
+            ancestor = ancestor.parentDirectory
+        }
+        return resolved
+    }
+
     /// The entry for a path, or `.absent` when a pending removal takes an ancestor with it.
     private func pendingEntry(_ path: String) -> (state: Pending, stepID: String)? {
         guard !pending.isEmpty else { return nil }
@@ -82,6 +108,9 @@ final class PlanningView: SystemView {
     func assume(_ plan: StepPlan, of step: any ChangingStep) {
         let id = plan.step.id
         for change in plan.changes {
+            // Kept under the path the kernel will write, so a later step that names it through a
+            // pending link finds it.
+            let change = (try? change.resolved(throughPendingLinks)) ?? change
             switch change {
             case .makeDirectory(let path, _): pending[path] = (.directory, id)
             case .writeFile(let path, let content, let mode): pending[path] = (.file(content, mode: mode), id)

@@ -16,6 +16,19 @@ public enum Change: Sendable, Equatable {
     /// Runs a script. `creates` is what its guard says it makes, recorded so a rollback removes it.
     case runScript(ShellCommand, creates: String?)
 
+    /// The same change with its path rewritten by `resolve`.
+    func resolved(_ resolve: (String) throws -> String) rethrows -> Change {
+        switch self {
+        case .makeDirectory(let path, let mode): .makeDirectory(path: try resolve(path), mode: mode)
+        case .writeFile(let path, let content, let mode): .writeFile(path: try resolve(path), content: content, mode: mode)
+        case .setMode(let path, let mode): .setMode(path: try resolve(path), mode: mode)
+        case .setOwner(let path, let uid, let gid): .setOwner(path: try resolve(path), uid: uid, gid: gid)
+        case .makeLink(let path, let target): .makeLink(path: try resolve(path), target: target)
+        case .remove(let path): .remove(path: try resolve(path))
+        case .installPackages, .runScript: self
+        }
+    }
+
     /// The path whose prior state must be recorded before this change, if it touches one.
     public var path: String? {
         switch self {

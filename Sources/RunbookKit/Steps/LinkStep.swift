@@ -13,6 +13,7 @@ public struct LinkStep: ChangingStep {
 
     init(_ source: StepSource) throws {
         path = try source.path("link")!
+        try source.refuseSecret(in: "to")
         guard let target = try source.string("to"), !target.isEmpty else {
             throw Diagnostic("a link step needs to=TARGET", at: source.block.location, hint: "for example to=/etc/nginx/sites-available/inference")
         }

@@ -45,8 +45,11 @@ public struct RunStep: ChangingStep {
         notifies = try source.list("notify")
     }
 
+    /// What the `creates=` guard says the script makes.
+    public var createdPath: String? { if case .creates(let path) = guardCondition { path } else { nil } }
+
     public func plan(in view: SystemView) throws -> StepPlan {
-        let made: String? = if case .creates(let path) = guardCondition { path } else { nil }
+        let made = createdPath
         let run = StepPlan(step: info, outcome: .change, changes: [.runScript(script, creates: made)], notifies: notifies)
         switch guardCondition {
         case .always:

@@ -76,16 +76,43 @@ extension ChangingStep {
 }
 
 extension SystemView {
-    /// Parent directories of `path` that do not exist yet, outermost first.
+    /// Parent directories of `path` that do not exist yet, outermost first. The nearest one that
+    /// exists must be a directory, or a link to one: a plan that says "create" under a file or a
+    /// dangling link would only fail at apply.
     func missingParents(of path: String) throws -> [String] {
         var missing: [String] = []
         var parent = path.parentDirectory
         while parent != "/" && !parent.isEmpty {
-            if try status(parent) != nil { break }
+            if let existing = try status(parent) {
+                try requireDirectory(parent, existing, for: path)
+                break
+            }
             missing.insert(parent, at: 0)
             parent = parent.parentDirectory
         }
         return missing
+    }
+
+    private func requireDirectory(_ ancestor: String, _ found: FileStatus, for path: String) throws {
+        var current = found, name = ancestor
+        for _ in 0..<40 {
+            switch current.kind {
+            case .directory: return
+            case .symlink:
+                let target = current.linkTarget ?? ""
+                let next = target.hasPrefix("/") ? target : name.parentDirectory + "/" + target
+                guard let followed = try status(next) else {
+                    throw HostError(path: path, operation: "create", reason: "\(ancestor) is a link to \(target), which does not exist",
+                                    hint: "create \(target) first, or fix the link")
+                }
+                current = followed
+                name = next
+            case .file, .other:
+                throw HostError(path: path, operation: "create", reason: "\(name) is a \(current.kind == .file ? "file" : "special file"), not a directory",
+                                hint: "remove it, or choose another path")
+            }
+        }
+        throw HostError(path: path, operation: "create", reason: "the links on its way form a loop", hint: "fix one of the links")
     }
 
     /// "03-nginx/1 installs nginx, openssl, curl first", when a package install is pending: files a

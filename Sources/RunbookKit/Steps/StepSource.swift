@@ -14,8 +14,19 @@ struct StepSource {
 
     func location(_ key: String) -> SourceLocation { block.word(key)?.location ?? block.location }
 
+    /// Paths and link targets are recorded in snapshot manifests and listed by `snapshots`, which
+    /// runs without the runbook: a secret has no place in them.
+    func refuseSecret(in key: String) throws {
+        guard let word = block.word(key), let value = word.value else { return }
+        for placeholder in Template.placeholders(in: value) where variables.declarations[placeholder.name]?.isSecret == true {
+            throw Diagnostic("\(key)= uses the secret '\(placeholder.name)', but paths and link targets are recorded in snapshots and shown",
+                             at: word.valueLocation, hint: "keep secrets in a file's content, never in its name")
+        }
+    }
+
     /// An absolute path without `..`, the way every step names what it manages.
     func path(_ key: String) throws -> String? {
+        try refuseSecret(in: key)
         guard let value = try string(key) else { return nil }
         guard value.hasPrefix("/") else {
             throw Diagnostic("\(key)= must be an absolute path, not '\(value)'", at: location(key), hint: "start it with /")
