@@ -4,7 +4,7 @@ import RunbookTestSupport
 import Glibc
 #endif
 
-/// A fresh Debian 12 server with systemd as PID 1: a writable overlay over the golden image,
+/// A fresh Debian server (12 or 13) with systemd as PID 1: a writable overlay over the golden image of its release,
 /// booted with systemd-nspawn, on which Ollama's install script has (in effect) just run.
 ///
 /// Before boot it receives what the issue allows and nothing else: the stand-in Ollama server as
@@ -13,7 +13,7 @@ import Glibc
 /// in `/root/Runbook`. nginx, certbot and curl are the runbook's job.
 ///
 /// ```
-/// let server = try FreshServer(name: "s1", golden: GoldenImage.prepare())
+/// let server = try FreshServer(name: "s1", golden: GoldenImage(release: .trixie).prepare())
 /// defer { server.tearDown() }
 /// let apply = try server.runbook(["apply"])      // cd /root && runbook apply, inside the server
 /// ```
@@ -306,6 +306,12 @@ final class FreshServer {
             }
         }
         return ports
+    }
+
+    /// Whether the host (and so the server) has the IPv6 loopback address.
+    static var hostHasIPv6Loopback: Bool {
+        ((try? String(contentsOfFile: "/proc/net/if_inet6", encoding: .utf8)) ?? "").split(separator: "\n")
+            .contains { $0.hasPrefix("00000000000000000000000000000001 ") }
     }
 
     static func waitForFreeHostPorts() throws {

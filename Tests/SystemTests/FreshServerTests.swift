@@ -2,33 +2,38 @@ import Foundation
 import RunbookTestSupport
 import XCTest
 
-/// The runbook's promise, on the real thing (issue #4): on a fresh Debian 12 with systemd as
-/// PID 1 and Ollama just installed, one `runbook apply` converges in every TLS mode, a second one
-/// changes nothing, a failed or killed apply leaves a consistent server, and a rollback restores
-/// every byte. Each scenario gets its own fresh server (see `FreshServer`); the golden image is
-/// built once per run. When a scenario fails, every command it ran is printed with its output.
+/// The runbook's promise, on the real thing (issue #4): on a fresh Debian 12 or 13 with systemd
+/// as PID 1 and Ollama just installed, one `runbook apply` converges in every TLS mode, a second
+/// one changes nothing, a failed or killed apply leaves a consistent server, a rollback restores
+/// every byte, and a server set up by the earlier runbook gets the current certificate. Every
+/// scenario runs on both releases (the Debian 13 twin of `testX` is `testXOnDebian13`), each on
+/// its own fresh server (see `FreshServer`); the golden image of each release is built once per
+/// run. When a scenario fails, every command it ran is printed with its output.
 final class FreshServerTests: XCTestCase {
     static let domain = "inference.example.com"
     static let generate = #"{"model": "llama3.2:3b", "prompt": "What is a keepalive?", "stream": false}"#
     static let ollamaDropIns = ["/etc/systemd/system/ollama.service.d/10-bind-localhost.conf",
                                 "/etc/systemd/system/ollama.service.d/20-hardening.conf"]
 
-    nonisolated(unsafe) static var golden: URL?
-    nonisolated(unsafe) static var setUpError: Error?
+    nonisolated(unsafe) static var goldens: [DebianRelease: Result<URL, any Error>] = [:]
     nonisolated(unsafe) static var timings: [(String, Double)] = []
 
     override class func setUp() {
         super.setUp()
-        let started = Date()
-        do {
+        let tools = Result<Void, any Error> {
             try FreshServer.requireTools()
             _ = try ReleaseBinary.path("runbook")
             _ = try ReleaseBinary.path("ollama-standin")
-            golden = try GoldenImage.prepare()
-        } catch {
-            setUpError = error
         }
-        timings.append(("golden image (built or reused)", Date().timeIntervalSince(started)))
+        for release in DebianRelease.allCases {
+            let started = Date()
+            goldens[release] = tools.flatMap { Result { try GoldenImage(release: release).prepare() } }
+            timings.append(("golden image of \(release.title) (built or reused)", Date().timeIntervalSince(started)))
+        }
+    }
+
+    static func golden(_ release: DebianRelease) throws -> URL {
+        try (goldens[release] ?? .failure(FreshServer.ServerError(description: "no golden image of \(release.title)"))).get()
     }
 
     override class func tearDown() {
@@ -69,18 +74,54 @@ final class FreshServerTests: XCTestCase {
         super.tearDown()
     }
 
-    /// A fresh server for this test, torn down at its end.
-    func freshServer(_ scenario: String) throws -> FreshServer {
-        if let error = Self.setUpError { throw error }
-        let server = try FreshServer(name: scenario, golden: try XCTUnwrap(Self.golden))
+    /// A fresh server of this release for this test, torn down at its end.
+    func freshServer(_ scenario: String, _ release: DebianRelease) throws -> FreshServer {
+        let server = try FreshServer(name: "\(scenario)-\(release.version)", golden: try Self.golden(release))
         servers.append(server)
         return server
     }
 
+    // MARK: - The scenarios, on each release
+
+    func testScenario1FirstApplyConvergesAFreshServer() throws { try firstApplyConverges(.bookworm) }
+    func testScenario1FirstApplyConvergesAFreshServerOnDebian13() throws { try firstApplyConverges(.trixie) }
+    func testScenario2SecondApplyChangesNothing() throws { try secondApplyChangesNothing(.bookworm) }
+    func testScenario2SecondApplyChangesNothingOnDebian13() throws { try secondApplyChangesNothing(.trixie) }
+    func testScenario3RollbackRestoresEveryByte() throws { try rollbackRestoresEveryByte(.bookworm) }
+    func testScenario3RollbackRestoresEveryByteOnDebian13() throws { try rollbackRestoresEveryByte(.trixie) }
+    func testScenario4AcmeCertificateFromPebble() throws { try acmeCertificateFromPebble(.bookworm) }
+    func testScenario4AcmeCertificateFromPebbleOnDebian13() throws { try acmeCertificateFromPebble(.trixie) }
+    func testScenario5InvalidConfigurationIsRefusedWhileNginxKeepsServing() throws { try invalidConfigurationIsRefused(.bookworm) }
+    func testScenario5InvalidConfigurationIsRefusedWhileNginxKeepsServingOnDebian13() throws { try invalidConfigurationIsRefused(.trixie) }
+    func testScenario6aApplyKilledAfterTheFirstChapter() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6a", at: "(Runbook/02-harden-unit.md)", on: .bookworm)
+    }
+    func testScenario6aApplyKilledAfterTheFirstChapterOnDebian13() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6a", at: "(Runbook/02-harden-unit.md)", on: .trixie)
+    }
+    func testScenario6bApplyKilledInTheNginxChapter() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6b", at: "+ 03-nginx/1 ", on: .bookworm)
+    }
+    func testScenario6bApplyKilledInTheNginxChapterOnDebian13() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6b", at: "+ 03-nginx/1 ", on: .trixie)
+    }
+    func testScenario6cApplyKilledInTheCertificateChapter() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6c", at: "+ 06-certificates/1 ", on: .bookworm)
+    }
+    func testScenario6cApplyKilledInTheCertificateChapterOnDebian13() throws {
+        try assertRecoveryFromKilledApply(scenario: "s6c", at: "+ 06-certificates/1 ", on: .trixie)
+    }
+    func testScenario6dApplyKilledThenAppliedAgain() throws { try killedThenAppliedAgain(.bookworm) }
+    func testScenario6dApplyKilledThenAppliedAgainOnDebian13() throws { try killedThenAppliedAgain(.trixie) }
+    func testScenario7StepThroughOnATerminalReachesTheSameState() throws { try stepThroughOnATerminal(.bookworm) }
+    func testScenario7StepThroughOnATerminalReachesTheSameStateOnDebian13() throws { try stepThroughOnATerminal(.trixie) }
+    func testScenario8EarlierCertificatesAreReplacedAndServed() throws { try earlierCertificatesAreReplaced(.bookworm) }
+    func testScenario8EarlierCertificatesAreReplacedAndServedOnDebian13() throws { try earlierCertificatesAreReplaced(.trixie) }
+
     // MARK: - 1. selfsigned, first apply
 
-    func testScenario1FirstApplyConvergesAFreshServer() throws {
-        let server = try freshServer("s1")
+    func firstApplyConverges(_ release: DebianRelease) throws {
+        let server = try freshServer("s1", release)
         let plan = try server.runbook(["plan"])
         XCTAssertEqual(plan.status, 2, "changes pending:\n\(plan.all)")
         for chapter in try Self.numberedChapters() {
@@ -90,11 +131,19 @@ final class FreshServerTests: XCTestCase {
         XCTAssertEqual(apply.status, 0, apply.all)
         try assertConverged(server)
 
-        // The deployed endpoint, probed from the host: TLS, the key, odd paths, the rate limit.
-        let probes = EndpointProbes(domain: Self.domain, key: try accessKey(server), authority: try certificateFile(server).path) {
-            try Subprocess.run($0, $1)
-        }
+        // The deployed endpoint, probed from the host: the certificate, TLS, port 80, IPv6, the
+        // key, odd paths, the rate limit.
+        let probes = try endpointProbes(server)
+        try probes.assertServerCertificateIsAnEndEntity()
         try probes.assertOnlyTLS12And13WithForwardSecrecy()
+        try probes.assertOnlyIntermediateKeyExchangeGroups()
+        try probes.assertPort80RefusesTheAPIAndRedirectsTheRest()
+        // The server shares the host's network, which has ::1 only where the host has IPv6.
+        if FreshServer.hostHasIPv6Loopback {
+            try probes.assertAnswersOnIPv6()
+        } else {
+            print("fresh-server: this host has no ::1, so the IPv6 probes ran in NginxSystemTests only")
+        }
         try probes.assertKeyAcceptedOnlyInItsHeader()
         try probes.assertRateLimitAnswers429()
         let sockets = try server.run("ss -Hltn").stdout
@@ -103,8 +152,8 @@ final class FreshServerTests: XCTestCase {
 
     // MARK: - 2. second apply
 
-    func testScenario2SecondApplyChangesNothing() throws {
-        let server = try freshServer("s2")
+    func secondApplyChangesNothing(_ release: DebianRelease) throws {
+        let server = try freshServer("s2", release)
         let first = try server.runbook(["apply"])
         XCTAssertEqual(first.status, 0, first.all)
         let services = try serviceState(server)
@@ -124,8 +173,8 @@ final class FreshServerTests: XCTestCase {
 
     // MARK: - 3. rollback
 
-    func testScenario3RollbackRestoresEveryByte() throws {
-        let server = try freshServer("s3")
+    func rollbackRestoresEveryByte(_ release: DebianRelease) throws {
+        let server = try freshServer("s3", release)
         let before = try ServerManifest(root: server.root)
         let apply = try server.runbook(["apply"])
         XCTAssertEqual(apply.status, 0, apply.all)
@@ -149,7 +198,7 @@ final class FreshServerTests: XCTestCase {
         XCTAssertTrue(reloaded, "nginx serves Debian's default site again, and nothing listens on 443: \(welcome)")
         server.tearDown()
 
-        let effect = try PackageInstallEffect.measure(groups: packages, golden: try XCTUnwrap(Self.golden))
+        let effect = try PackageInstallEffect.measure(groups: packages, golden: try Self.golden(release))
         let expected = before.applying(effect.changes)
         XCTAssertEqual(after.difference(from: expected), "",
                        "after the rollback the server must be its pre-apply self plus what installing \(packages) does (expected => found)")
@@ -158,11 +207,11 @@ final class FreshServerTests: XCTestCase {
 
     // MARK: - 4. acme
 
-    func testScenario4AcmeCertificateFromPebble() throws {
-        if let error = Self.setUpError { throw error }
+    func acmeCertificateFromPebble(_ release: DebianRelease) throws {
+        _ = try Self.golden(release)
         let pebble = try PebbleCA()
         self.pebble = pebble
-        let server = try freshServer("s4")
+        let server = try freshServer("s4", release)
         // The CA bundle certbot needs must be on the server.
         try FileManager.default.copyItem(at: pebble.listenerCA, to: server.root.appendingPathComponent("root/pebble-ca.pem"))
         let certbotStatus = "dpkg-query -W -f='${Status}' certbot 2>/dev/null"
@@ -194,8 +243,8 @@ final class FreshServerTests: XCTestCase {
 
     // MARK: - 5. failed validation
 
-    func testScenario5InvalidConfigurationIsRefusedWhileNginxKeepsServing() throws {
-        let server = try freshServer("s5")
+    func invalidConfigurationIsRefused(_ release: DebianRelease) throws {
+        let server = try freshServer("s5", release)
         let apply = try server.runbook(["apply"])
         XCTAssertEqual(apply.status, 0, apply.all)
         let files = try ServerManifest(root: server.root)
@@ -232,21 +281,9 @@ final class FreshServerTests: XCTestCase {
 
     // MARK: - 6. killed apply
 
-    func testScenario6aApplyKilledAfterTheFirstChapter() throws {
-        try assertRecoveryFromKilledApply(scenario: "s6a", at: "(Runbook/02-harden-unit.md)")
-    }
-
-    func testScenario6bApplyKilledInTheNginxChapter() throws {
-        try assertRecoveryFromKilledApply(scenario: "s6b", at: "+ 03-nginx/1 ")
-    }
-
-    func testScenario6cApplyKilledInTheCertificateChapter() throws {
-        try assertRecoveryFromKilledApply(scenario: "s6c", at: "+ 06-certificates/1 ")
-    }
-
     /// Killed, then simply applied again: it converges, and `rollback 1` still reaches the start.
-    func testScenario6dApplyKilledThenAppliedAgain() throws {
-        let server = try freshServer("s6d")
+    func killedThenAppliedAgain(_ release: DebianRelease) throws {
+        let server = try freshServer("s6d", release)
         let before = try ServerManifest(root: server.root)
         try killApply(on: server, at: "+ 06-certificates/1 ")
         let apply = try server.runbook(["apply"])
@@ -259,15 +296,15 @@ final class FreshServerTests: XCTestCase {
         XCTAssertEqual(rollback.status, 0, rollback.all)
         let after = try ServerManifest(root: server.root)
         server.tearDown()
-        let expected = before.applying(try PackageInstallEffect.measure(groups: packages, golden: try XCTUnwrap(Self.golden)).changes)
+        let expected = before.applying(try PackageInstallEffect.measure(groups: packages, golden: try Self.golden(release)).changes)
         XCTAssertEqual(after.difference(from: expected), "",
                        "rollback 1 undoes the killed apply and the one after it, back to the pre-apply state (expected => found)")
     }
 
     // MARK: - 7. step-through on a terminal
 
-    func testScenario7StepThroughOnATerminalReachesTheSameState() throws {
-        let server = try freshServer("s7")
+    func stepThroughOnATerminal(_ release: DebianRelease) throws {
+        let server = try freshServer("s7", release)
         let session = try TerminalSession(command: try server.command("cd /root && exec runbook apply --step"))
         let status = session.answer(prompt: "Apply this step?", with: "y", timeout: 600)
         server.note("the terminal showed:\n\(session.transcript)")
@@ -276,6 +313,49 @@ final class FreshServerTests: XCTestCase {
         XCTAssertTrue(session.transcript.contains("Apply complete: \(session.answered) steps changed"), session.transcript)
         XCTAssertEqual(try server.runbook(["plan"]).status, 0)
         try assertConverged(server)
+    }
+
+    // MARK: - 8. certificates the earlier runbook made
+
+    /// A server set up by the earlier runbook has a CA:TRUE certificate valid for 825 days, and a
+    /// certificate a month from expiry needs a new one. Either way the next apply makes an
+    /// end-entity certificate with a new key and nginx serves it at once (the step notifies the
+    /// reload); the apply after that changes nothing.
+    func earlierCertificatesAreReplaced(_ release: DebianRelease) throws {
+        let server = try freshServer("s8", release)
+        let first = try server.runbook(["apply"])
+        XCTAssertEqual(first.status, 0, first.all)
+        let request = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=\(Self.domain) -keyout selfsigned-key.pem -out selfsigned-cert.pem"
+        let earlier = [
+            ("the earlier runbook's CA:TRUE certificate", "\(request) -days 825 -addext subjectAltName=DNS:\(Self.domain)"),
+            ("a certificate 20 days from expiry",
+             "\(request) -days 20 -addext basicConstraints=critical,CA:FALSE -addext subjectAltName=DNS:\(Self.domain)"),
+        ]
+        for (what, command) in earlier {
+            let made = try server.run("cd /etc/ssl/runbook/\(Self.domain) && \(command) 2>&1 && systemctl reload nginx")
+            XCTAssertEqual(made.status, 0, made.all)
+            let old = try certificateFile(server)
+            XCTAssertTrue(try eventually { try servedCertificate(trusting: old).verification.contains("Verify return code: 0 (ok)") },
+                          "nginx serves \(what)")
+            let plan = try server.runbook(["plan"])
+            XCTAssertEqual(plan.status, 2, plan.all)
+            XCTAssertTrue(plan.stdout.contains("+ 06-certificates/2 "), "the plan makes the certificate again for \(what):\n\(plan.all)")
+
+            let apply = try server.runbook(["apply"])
+            XCTAssertEqual(apply.status, 0, apply.all)
+            let new = try certificateFile(server)
+            XCTAssertNotEqual(try Data(contentsOf: new), try Data(contentsOf: old), what)
+            try endpointProbes(server).assertServerCertificateIsAnEndEntity()
+            var served = ""
+            XCTAssertTrue(try eventually {
+                served = try servedCertificate(trusting: new).verification
+                return served.contains("Verify return code: 0 (ok)")
+            }, "after \(what), nginx serves the new certificate:\n\(served)")
+            try assertConverged(server)
+        }
+        let again = try server.runbook(["apply"])
+        XCTAssertEqual(again.status, 0, again.all)
+        XCTAssertTrue(again.stdout.contains("Apply complete: no changes"), again.all)
     }
 
     // MARK: - What "converged" means, seen from outside the runbook
@@ -295,6 +375,10 @@ final class FreshServerTests: XCTestCase {
             XCTAssertTrue(environment.contains(setting), "systemd shows \(setting): \(shown["Environment"] ?? "")", file: file, line: line)
         }
         XCTAssertEqual(try server.run("systemctl is-active nginx").stdout, "active\n", file: file, line: line)
+        for port in [80, 443] {
+            XCTAssertEqual(listeners(sockets, port: port), ["0.0.0.0:\(port)", "[::]:\(port)"], "nginx on IPv4 and IPv6:\n\(sockets)",
+                           file: file, line: line)
+        }
 
         // Through nginx, from the host, verifying the certificate (never -k).
         let trusted = try authority ?? certificateFile(server)
@@ -338,8 +422,8 @@ final class FreshServerTests: XCTestCase {
         XCTAssertEqual(status, 128 + SIGKILL, "the apply died of SIGKILL:\n\(apply.output)")
     }
 
-    func assertRecoveryFromKilledApply(scenario: String, at marker: String) throws {
-        let server = try freshServer(scenario)
+    func assertRecoveryFromKilledApply(scenario: String, at marker: String, on release: DebianRelease) throws {
+        let server = try freshServer(scenario, release)
         let before = try ServerManifest(root: server.root)
         try killApply(on: server, at: marker)
         let packages = try PackageInstallEffect.groups(inJournalOf: server)
@@ -355,7 +439,7 @@ final class FreshServerTests: XCTestCase {
         try assertConverged(server)
         server.tearDown()
 
-        let expected = before.applying(try PackageInstallEffect.measure(groups: packages, golden: try XCTUnwrap(Self.golden)).changes)
+        let expected = before.applying(try PackageInstallEffect.measure(groups: packages, golden: try Self.golden(release)).changes)
         XCTAssertEqual(restored.difference(from: expected), "",
                        "the rollback must give the pre-apply state plus what installing \(packages) does (expected => found)")
     }
@@ -437,6 +521,13 @@ final class FreshServerTests: XCTestCase {
         }.sorted()
     }
 
+    /// The endpoint's probes, run on the host against the server's nginx, trusting its certificate.
+    func endpointProbes(_ server: FreshServer) throws -> EndpointProbes {
+        EndpointProbes(domain: Self.domain, key: try accessKey(server), authority: try certificateFile(server).path) {
+            try Subprocess.run($0, $1)
+        }
+    }
+
     /// The key clients send, read from the keys file as the article tells an operator to.
     func accessKey(_ server: FreshServer) throws -> String {
         let keys = try String(contentsOf: server.root.appendingPathComponent("etc/nginx/inference-keys.conf"), encoding: .utf8)
@@ -450,7 +541,7 @@ final class FreshServerTests: XCTestCase {
     func certificateFile(_ server: FreshServer) throws -> URL {
         let result = try server.run("cat /etc/ssl/runbook/\(Self.domain)/fullchain.pem", quiet: true)
         XCTAssertEqual(result.status, 0, result.all)
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(server.name)-fullchain.pem")
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("\(server.name)-\(UUID().uuidString.prefix(6))-fullchain.pem")
         try Data(result.stdout.utf8).write(to: file)
         addTeardownBlock { try? FileManager.default.removeItem(at: file) }
         return file

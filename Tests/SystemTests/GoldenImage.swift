@@ -1,47 +1,53 @@
 import Foundation
 import RunbookTestSupport
 
-/// A pristine Debian 12 (bookworm) root file system with systemd, built once with debootstrap and
+/// A pristine Debian root file system with systemd, one per release, built with debootstrap and
 /// kept under a cache directory, from which every fresh server is an overlay.
 ///
 /// ```
 /// /var/cache/runbook-tests/
-///   debian-bookworm-systemd/            the root file system (read-only lower layer of every server)
-///   debian-bookworm-systemd.complete    written last: the recipe it was built with
-///   debian-bookworm-systemd.log         debootstrap's output
+///   debian-trixie-systemd/            the root file system (read-only lower layer of every server)
+///   debian-trixie-systemd.complete    written last: the recipe it was built with
+///   debian-trixie-systemd.log         debootstrap's output
 /// ```
 ///
-/// It is reused while the `.complete` marker names the current recipe, and rebuilt (about 40 s)
-/// when the marker is missing or older, or with `RUNBOOK_GOLDEN_REBUILD=1`. The cache directory
-/// is `RUNBOOK_TEST_CACHE` if set.
-enum GoldenImage {
+/// It is reused while the `.complete` marker names the current recipe, and rebuilt (40 s to
+/// 3 min, depending on the mirror) when the marker is missing or older. `RUNBOOK_GOLDEN_REBUILD=1`
+/// rebuilds it on every `prepare()`, which a test run calls once per release. The cache
+/// directory is `RUNBOOK_TEST_CACHE` if set.
+struct GoldenImage {
+    let release: DebianRelease
+
     /// Change it whenever the build below changes, so cached images are rebuilt.
-    static let recipe = "debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,ca-certificates bookworm; "
-        + "host apt sources; apt-get update; empty machine-id; recipe 1"
+    var recipe: String {
+        "debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,ca-certificates \(release.rawValue); "
+            + "host apt sources for \(release.rawValue); apt-get update; empty machine-id; recipe 2"
+    }
 
     static var cache: URL {
         URL(fileURLWithPath: ProcessInfo.processInfo.environment["RUNBOOK_TEST_CACHE"] ?? "/var/cache/runbook-tests")
     }
 
-    static var directory: URL { cache.appendingPathComponent("debian-bookworm-systemd") }
-    static var marker: URL { cache.appendingPathComponent("debian-bookworm-systemd.complete") }
-    static var log: URL { cache.appendingPathComponent("debian-bookworm-systemd.log") }
+    var name: String { "debian-\(release.rawValue)-systemd" }
+    var directory: URL { Self.cache.appendingPathComponent(name) }
+    var marker: URL { Self.cache.appendingPathComponent("\(name).complete") }
+    var log: URL { Self.cache.appendingPathComponent("\(name).log") }
 
-    static var isComplete: Bool {
+    var isComplete: Bool {
         guard ProcessInfo.processInfo.environment["RUNBOOK_GOLDEN_REBUILD"] != "1",
               let written = try? String(contentsOf: marker, encoding: .utf8) else { return false }
         return written.hasPrefix(recipe + "\n") && FileManager.default.fileExists(atPath: directory.appendingPathComponent("usr/lib/systemd/systemd").path)
     }
 
     /// The image's directory, built first if it is missing or incomplete.
-    static func prepare() throws -> URL {
+    func prepare() throws -> URL {
         if isComplete { return directory }
-        try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
-        let staging = cache.appendingPathComponent("debian-bookworm-systemd.building-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: Self.cache, withIntermediateDirectories: true)
+        let staging = Self.cache.appendingPathComponent("\(name).building-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: staging) }
         let started = Date()
         let debootstrap = try Subprocess.run("/usr/sbin/debootstrap", [
-            "--variant=minbase", "--include=systemd,systemd-sysv,dbus,ca-certificates", "bookworm", staging.path,
+            "--variant=minbase", "--include=systemd,systemd-sysv,dbus,ca-certificates", release.rawValue, staging.path,
         ])
         try? Data(debootstrap.all.utf8).write(to: log)
         guard debootstrap.status == 0 else {
@@ -54,25 +60,30 @@ enum GoldenImage {
         try FileManager.default.moveItem(at: staging, to: directory)
         let seconds = String(format: "%.0f", Date().timeIntervalSince(started))
         try Data("\(recipe)\nbuilt \(ISO8601DateFormatter().string(from: Date())) in \(seconds) s\n".utf8).write(to: marker)
-        print("fresh-server: built the golden image \(directory.path) in \(seconds) s")
+        print("fresh-server: built the golden image of \(release.title), \(directory.path), in \(seconds) s")
         return directory
     }
 
     /// What a freshly installed server has that debootstrap leaves out or gets wrong for a copy
     /// that boots many times.
-    private static func configure(_ root: URL) throws {
+    private func configure(_ root: URL) throws {
         let files = FileManager.default
-        // The host's own apt sources (with updates and security), in place of debootstrap's single line.
+        // The host's own apt sources (with updates and security), in place of debootstrap's
+        // single line, naming this image's release where they name the host's.
         try? files.removeItem(at: root.appendingPathComponent("etc/apt/sources.list"))
-        if files.fileExists(atPath: "/etc/apt/sources.list") {
-            try files.copyItem(atPath: "/etc/apt/sources.list", toPath: root.appendingPathComponent("etc/apt/sources.list").path)
-        }
+        var sources: [(from: String, to: String)] = []
+        if files.fileExists(atPath: "/etc/apt/sources.list") { sources.append(("/etc/apt/sources.list", "etc/apt/sources.list")) }
         let sourcesDirectory = "/etc/apt/sources.list.d"
         for name in (try? files.contentsOfDirectory(atPath: sourcesDirectory)) ?? []
         where name.hasSuffix(".list") || name.hasSuffix(".sources") {
-            let destination = root.appendingPathComponent("etc/apt/sources.list.d/\(name)")
+            sources.append(("\(sourcesDirectory)/\(name)", "etc/apt/sources.list.d/\(name)"))
+        }
+        let hostRelease = try Self.hostCodename()
+        for (from, to) in sources {
+            let text = try String(contentsOfFile: from, encoding: .utf8).replacingOccurrences(of: hostRelease, with: release.rawValue)
+            let destination = root.appendingPathComponent(to)
             try? files.removeItem(at: destination)
-            try files.copyItem(atPath: "\(sourcesDirectory)/\(name)", toPath: destination.path)
+            try Data(text.utf8).write(to: destination)
         }
         // Each boot makes its own machine id.
         try Data().write(to: root.appendingPathComponent("etc/machine-id"))
@@ -86,5 +97,14 @@ enum GoldenImage {
                 throw MissingTool(description: "\(command.joined(separator: " ")) in the golden image failed (exit \(result.status)):\n\(result.all)")
             }
         }
+    }
+
+    /// The host's release codename (`VERSION_CODENAME` in /etc/os-release), which its apt sources name.
+    static func hostCodename() throws -> String {
+        let release = try String(contentsOfFile: "/etc/os-release", encoding: .utf8)
+        guard let line = release.split(separator: "\n").first(where: { $0.hasPrefix("VERSION_CODENAME=") }) else {
+            throw MissingTool(description: "/etc/os-release names no VERSION_CODENAME; the fresh-server images copy the apt sources of a Debian host")
+        }
+        return String(line.dropFirst("VERSION_CODENAME=".count)).trimmingCharacters(in: CharacterSet(charactersIn: "\"' "))
     }
 }

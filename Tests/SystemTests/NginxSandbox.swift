@@ -21,7 +21,9 @@ final class NginxSandbox {
     let variables: [String]
     private(set) var configurationTest: Subprocess.Result?
 
-    init(variables extra: [String] = [], chunkDelayMilliseconds: Int = 300, chunks: Int = 6) throws {
+    /// `ipv6SwitchedOff`: the namespace gets `net.ipv6.conf.*.disable_ipv6=1` before nginx starts,
+    /// as on a server where IPv6 was turned off with sysctl (no IPv6 address, not even `::1`).
+    init(variables extra: [String] = [], chunkDelayMilliseconds: Int = 300, chunks: Int = 6, ipv6SwitchedOff: Bool = false) throws {
         try RequiredTools.require(["nginx", "openssl", "curl", "ip", "unshare"])
         base = FileManager.default.temporaryDirectory.appendingPathComponent("nginx-sandbox-\(UUID().uuidString.prefix(8))")
         root = base.appendingPathComponent("root")
@@ -40,6 +42,10 @@ final class NginxSandbox {
         guard apply.status == 0 else { throw MissingTool(description: "runbook apply --root failed:\n\(apply.all)") }
         namespace = try NetworkNamespace(prefix: "rb-nginx")
         do {
+            if ipv6SwitchedOff {
+                try NetworkNamespace.check(try namespace.shell("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.lo.disable_ipv6=1"),
+                                           "switching IPv6 off")
+            }
             try runCreatingSteps()
             configurationTest = try sandboxed("nginx -t")
             try startStandIn(chunkDelayMilliseconds: chunkDelayMilliseconds, chunks: chunks)
@@ -66,17 +72,29 @@ final class NginxSandbox {
     }
 
     /// The runbook's own `run` steps that make files (the webroot, the self-signed certificate),
-    /// which `--root` skipped, run now inside the sandbox.
+    /// which `--root` skipped, run now inside the sandbox where their guards say so.
     func runCreatingSteps() throws {
+        for step in try Self.runSteps(variables: variables) where try needsToRun(step) {
+            try NetworkNamespace.check(try sandboxed(step.script.script), "\(step.info.id) (\(step.info.summary))")
+        }
+    }
+
+    /// The active `run` steps of the shipped runbook with these variables, in order.
+    static func runSteps(variables: [String]) throws -> [RunStep] {
         let runbook = try RunbookLoader(displayDirectory: "Runbook")
             .load(directory: RunbookBinary.packageRoot.appendingPathComponent("Runbook").path)
         let resolved = try VariableResolver(declarations: runbook.variables, given: try variables.map(VariableInput.parseArgument),
                                             storedSecrets: [:]).resolve()
-        for chapter in try PreparedRunbook.prepare(runbook, variables: resolved).chapters {
-            for case let step as RunStep in chapter.changingSteps {
-                guard case .creates = step.guardCondition else { continue }
-                try NetworkNamespace.check(try sandboxed(step.script.script), "\(step.info.id) (\(step.info.summary))")
-            }
+        return try PreparedRunbook.prepare(runbook, variables: resolved).chapters.flatMap(\.changingSteps).compactMap { $0 as? RunStep }
+    }
+
+    /// What the step's guard says, evaluated inside the sandbox.
+    func needsToRun(_ step: RunStep) throws -> Bool {
+        switch step.guardCondition {
+        case .creates(let path): !FileManager.default.fileExists(atPath: root.path + path)
+        case .unless(let command): try sandboxed(command).status != 0
+        case .onlyIf(let command): try sandboxed(command).status == 0
+        case .always: true
         }
     }
 

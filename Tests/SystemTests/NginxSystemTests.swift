@@ -65,9 +65,12 @@ final class NginxSystemTests: XCTestCase {
         XCTAssertTrue(log.contains("\"host\":\"localhost\""), "nginx sends Host: localhost upstream: \(log)")
     }
 
-    func testPlainHTTPRedirectsToHTTPS() throws {
-        let result = try probes().curl(["-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "http://\(NginxSandbox.domain)/direct/api/tags"])
-        XCTAssertEqual(result.stdout, "301 https://\(NginxSandbox.domain)/direct/api/tags", result.all)
+    func testPort80RefusesTheAPIAndRedirectsTheRest() throws {
+        try probes().assertPort80RefusesTheAPIAndRedirectsTheRest()
+    }
+
+    func testAnswersOnIPv6() throws {
+        try probes().assertAnswersOnIPv6()
     }
 
     func testEverythingOutsideDirectIsNotFound() throws {
@@ -136,8 +139,12 @@ final class NginxSystemTests: XCTestCase {
     }
 
     func probes() throws -> EndpointProbes {
-        let sandbox = try sandbox()
-        return EndpointProbes(domain: NginxSandbox.domain, key: NginxSandbox.secret, authority: sandbox.certificate) { program, arguments in
+        Self.probes(of: try sandbox())
+    }
+
+    /// Probes run inside the sandbox's namespace.
+    static func probes(of sandbox: NginxSandbox) -> EndpointProbes {
+        EndpointProbes(domain: NginxSandbox.domain, key: NginxSandbox.secret, authority: sandbox.certificate) { program, arguments in
             let (wrapper, all) = sandbox.namespace.command(program, arguments)
             return try Subprocess.run(wrapper, all)
         }
@@ -145,6 +152,69 @@ final class NginxSystemTests: XCTestCase {
 
     func testOnlyTLS12And13WithForwardSecrecy() throws {
         try probes().assertOnlyTLS12And13WithForwardSecrecy()
+    }
+
+    /// Where IPv6 was switched off with sysctl, nginx still opens its `[::]` sockets, and serves IPv4.
+    func testIPv6SwitchedOffBySysctlStillStartsAndServesIPv4() throws {
+        let sandbox = try NginxSandbox(ipv6SwitchedOff: true)
+        defer { sandbox.tearDown() }
+        let addresses = try sandbox.namespace.shell("ip -6 addr show dev lo; ss -Hltn")
+        XCTAssertFalse(addresses.stdout.contains("::1/128"), "no IPv6 address: \(addresses.stdout)")
+        for socket in ["0.0.0.0:80", "[::]:80", "0.0.0.0:443", "[::]:443"] {
+            XCTAssertTrue(addresses.stdout.contains(" \(socket) "), "nginx listens on \(socket): \(addresses.stdout)")
+        }
+        let probes = Self.probes(of: sandbox)
+        XCTAssertEqual(try probes.request(["-H", "X-Ollama-Key: \(NginxSandbox.secret)", "https://\(NginxSandbox.domain)/direct/api/tags"]).status, 200)
+        try probes.assertPort80RefusesTheAPIAndRedirectsTheRest()
+    }
+
+    func testOnlyIntermediateKeyExchangeGroups() throws {
+        try probes().assertOnlyIntermediateKeyExchangeGroups()
+    }
+
+    func testServerCertificateIsAnEndEntity() throws {
+        try probes().assertServerCertificateIsAnEndEntity()
+    }
+
+    /// The self-signed step's guard keeps only a valid end-entity certificate with more than 30
+    /// days left. Every other kind of file at its path (the earlier runbook's CA:TRUE certificate,
+    /// one about to expire, one without basicConstraints, a truncated or empty file, none at all)
+    /// makes the step run, and the step then leaves a good pair and no temporary file.
+    func testSelfSignedCertificateIsMadeAgainUnlessItIsAGoodOne() throws {
+        let sandbox = try NginxSandbox()
+        defer { sandbox.tearDown() }
+        let step = try XCTUnwrap(NginxSandbox.runSteps(variables: sandbox.variables).first { $0.script.script.contains("openssl req -x509") })
+        XCTAssertFalse(try sandbox.needsToRun(step), "the certificate the first apply made is kept")
+        let probes = Self.probes(of: sandbox)
+        let request = "openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=$DOMAIN -keyout selfsigned-key.pem -out selfsigned-cert.pem"
+        let replacements = [
+            ("the earlier runbook's CA:TRUE certificate", "\(request) -days 825 -addext subjectAltName=DNS:$DOMAIN"),
+            ("an end-entity certificate 20 days from expiry",
+             "\(request) -days 20 -addext basicConstraints=critical,CA:FALSE -addext subjectAltName=DNS:$DOMAIN"),
+            ("a certificate without basicConstraints",
+             "printf '[req]\\ndistinguished_name = name\\n[name]\\n' >bare.cnf && \(request) -config bare.cnf -days 397 && rm bare.cnf"),
+            ("a truncated certificate", "head -c 600 selfsigned-cert.pem >cut.pem && mv cut.pem selfsigned-cert.pem"),
+            ("an empty file", ": >selfsigned-cert.pem"),
+            ("no certificate", "rm selfsigned-cert.pem"),
+        ]
+        let directory = "/etc/ssl/runbook/\(NginxSandbox.domain)"
+        for (what, replace) in replacements {
+            let replaced = try sandbox.sandboxed("cd \(directory) && DOMAIN=\(NginxSandbox.domain) && \(replace)")
+            XCTAssertEqual(replaced.status, 0, "\(what): \(replaced.all)")
+            XCTAssertTrue(try sandbox.needsToRun(step), "\(what) must be replaced")
+            let made = try sandbox.sandboxed(step.script.script)
+            XCTAssertEqual(made.status, 0, made.all)
+            XCTAssertFalse(try sandbox.needsToRun(step), "after replacing \(what), the new certificate is kept")
+            try probes.assertServerCertificateIsAnEndEntity()
+            let pair = try sandbox.sandboxed("""
+                cd \(directory)
+                [ "$(openssl x509 -noout -pubkey -in selfsigned-cert.pem)" = "$(openssl pkey -pubout -in selfsigned-key.pem)" ] && echo matches
+                stat -c '%a %n' selfsigned-key.pem selfsigned-cert.pem
+                ls -a
+                """)
+            XCTAssertTrue(pair.stdout.hasPrefix("matches\n600 selfsigned-key.pem\n644 selfsigned-cert.pem\n"), "\(what): \(pair.all)")
+            XCTAssertFalse(pair.stdout.contains(".new"), "no temporary file is left: \(pair.stdout)")
+        }
     }
 
     func testTheKeyIsAcceptedOnlyInItsHeader() throws {
