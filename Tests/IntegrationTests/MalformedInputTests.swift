@@ -9,7 +9,8 @@ import XCTest
 /// messages name `runbook/01-app.md` and `vars`:
 ///
 /// - `runbook/`: the chapters of a tiny runbook, passed with `--runbook runbook`;
-/// - `expected`: the lines stderr must hold, each exactly;
+/// - `expected`: the error lines stderr must hold, each exactly, in this order and no others: one
+///   run reports every problem, sorted, once, and none that only follows from another;
 /// - `vars` (optional): passed with `--vars-file vars`;
 /// - `args` (optional): more arguments, one a line (`--var` then `port=abc`);
 /// - `root/` (optional): seeds the fresh `--root`. Such a case is about the target, which `check`
@@ -69,6 +70,39 @@ final class MalformedInputTests: XCTestCase {
         try assertRefused(directory)
     }
 
+    /// Info strings that other Markdown tools write stay ordinary code: no error, and no step.
+    func testOrdinaryInfoStringsOfOtherToolsStayOrdinary() throws {
+        let directory = try makeTemporaryDirectory(self, "runbook-ordinary-info")
+        let infoStrings = [
+            "python title=\"app.py\"", "js {1,3}", "yaml linenums=\"1\"", "console", "sh", "text", "diff", "json",
+            "bash session", "python hl_lines=\"1 3\"", "rust,ignore", "mermaid", "{.python .numberLines}", "", "go", "nginx",
+            "js title=\"a run of checks\" {2-3} ins={4} del={5} mark=/file/ collapse={1-5} wrap showLineNumbers",
+            "{r echo=FALSE}", "python filename=\"app.py\"", "ts twoslash", "rust,no_run", "shell-session", "ini",
+            "python startFrom=\"10\"", "js {\"a\": 1}", "sh is do fun", "text name=x", "html lang=en",
+        ]
+        let blocks = infoStrings.map { "```\($0)\nserver { listen {{ port }}; }\n```\n" }
+        // Braces that are no placeholder stay literal in a step too.
+        let literalBraces = "docker ps --format '{{.Names}} {{json .Config}} {{ }} {{ item | upper }}' {\"a\":{\"b\":1}} '{{a}, {b}}'"
+        try write("# Code from other tools\n\n" + blocks.joined(separator: "\n") + "\n```sh check\n\(literalBraces)\n```\n",
+                  to: directory.appendingPathComponent("Runbook/01-code.md"))
+        let result = try RunbookBinary.run(["check", "--runbook", "Runbook"], directory: directory)
+        XCTAssertEqual(result.status, 0, result.all)
+        XCTAssertEqual(result.stdout, "Runbook: 1 chapters, 1 steps, 0 variables; no problems found.\n", result.all)
+    }
+
+    /// `check --json` lists the same problems as the text, each with its location, message and hint.
+    func testCheckJSONListsEveryProblem() throws {
+        let directory = Self.corpus.appendingPathComponent("144-every-mistake-in-one-run")
+        let result = try RunbookBinary.run(["check", "--json", "--runbook", "runbook", "--vars-file", "vars", "--var", "port=abc"],
+                                           directory: directory)
+        XCTAssertEqual(result.status, 1, result.all)
+        let report = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: [[String: String]]])
+        let errors = try XCTUnwrap(report["errors"])
+        let expected = try String(contentsOf: directory.appendingPathComponent("expected"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        XCTAssertEqual(errors.map { "\($0["location"]!): error: \($0["message"]!) (\($0["hint"]!))" }, expected)
+    }
+
     func caseDirectories() throws -> [URL] {
         try FileManager.default.contentsOfDirectory(atPath: Self.corpus.path).sorted()
             .map { Self.corpus.appendingPathComponent($0) }
@@ -106,10 +140,15 @@ final class MalformedInputTests: XCTestCase {
         func assertFails(_ command: String, _ extra: [String] = []) throws {
             let result = try RunbookBinary.run([command] + arguments + extra, directory: directory)
             XCTAssertEqual(result.status, 1, "\(name): `runbook \(command)` should exit 1:\n\(result.all)")
-            let printed = Set(result.stderr.split(separator: "\n").map(String.init))
-            for line in expected where !printed.contains(line) {
-                XCTFail("\(name): `runbook \(command)` should print\n\(line)\nbut its stderr was:\n\(result.stderr)")
-            }
+            let printed = result.stderr.split(separator: "\n").map(String.init)
+            XCTAssertEqual(printed.filter { $0.contains(": error: ") }, expected,
+                           "\(name): `runbook \(command)` printed other errors than expected:\n\(result.stderr)")
+            // check never changes anything, so only plan and apply say that nothing was. (A problem
+            // of the target is met by apply while it runs, and told with what it had done.)
+            guard !isAboutTheTarget else { return }
+            let count = "\(expected.count) error\(expected.count == 1 ? "" : "s")"
+            XCTAssertEqual(printed.last, command == "check" ? "\(count) found." : "\(count); nothing was changed.",
+                           "\(name): `runbook \(command)`")
         }
         if isAboutTheTarget {
             let check = try RunbookBinary.run(["check"] + arguments, directory: directory)

@@ -3,7 +3,14 @@ struct CheckCommand {
     let session: Session
 
     func run() throws -> ExitCode {
-        let prepared = try session.prepare()
+        let prepared: PreparedRunbook
+        do {
+            prepared = try session.prepare()
+        } catch {
+            guard let problems = Diagnostics(error) else { throw error }
+            RunbookCommand.report(problems.items, console: session.console, json: session.options.json, outcome: nil)
+            return .failure
+        }
         let steps = prepared.chapters.reduce(0) { $0 + $1.steps.count + $1.inactive.count }
         if session.options.json {
             session.console.line("{\n  \"errors\" : [],\n  \"steps\" : \(steps)\n}")

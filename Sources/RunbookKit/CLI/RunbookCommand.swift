@@ -50,7 +50,9 @@ public enum RunbookCommand {
         }
     }
 
-    static func report(_ diagnostics: [Diagnostic], console: Console, json: Bool) {
+    /// `outcome` ends the count line: what the refusal means for the command that was refused
+    /// (nil for `check`, which never changes anything).
+    static func report(_ diagnostics: [Diagnostic], console: Console, json: Bool, outcome: String? = "nothing was changed") {
         if json {
             let items = diagnostics.map { ["location": $0.location?.description ?? $0.origin ?? "", "message": $0.message, "hint": $0.hint ?? ""] }
             let encoder = JSONEncoder()
@@ -58,6 +60,7 @@ public enum RunbookCommand {
             if let data = try? encoder.encode(["errors": items]) { console.line(String(decoding: data, as: UTF8.self)) }
         }
         for diagnostic in diagnostics { console.error(diagnostic.description) }
-        console.error("\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s"); nothing was changed.")
+        let count = "\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s")"
+        console.error(outcome.map { "\(count); \($0)." } ?? "\(count) found.")
     }
 }

@@ -2,7 +2,7 @@ import FoundationEssentials
 import Glibc
 
 /// What every command starts from: the target host, the state directory, the loaded runbook
-/// and its variables. Loading stops at the first layer that has problems and reports them all.
+/// and its variables. Preparing goes on past problems as far as it can and reports them all.
 struct Session {
     let options: CommandLineOptions
     let console: Console
@@ -32,11 +32,8 @@ struct Session {
 
     var selection: StepSelection { StepSelection(chapters: Set(options.chapters), only: Set(options.only)) }
 
-    func loadRunbook() throws -> Runbook {
-        try RunbookLoader(displayDirectory: options.runbook).load(directory: options.runbook)
-    }
-
-    func givenVariables() throws -> [VariableInput] {
+    /// The values given with --var and --vars-file that can be read, and the problems of the others.
+    func givenVariables() throws -> ([VariableInput], [Diagnostic]) {
         var inputs: [VariableInput] = []
         var collector = DiagnosticCollector()
         for file in options.varsFiles {
@@ -52,20 +49,29 @@ struct Session {
         for argument in options.variables {
             if let input = try collector.attempt({ try VariableInput.parseArgument(argument) }) { inputs.append(input) }
         }
-        try collector.throwIfAny()
-        return inputs
+        return (inputs, collector.items)
     }
 
     /// Loads, resolves and prepares; masks the secrets in all later output as soon as they are known.
+    /// Each layer goes on past the problems of the one before, as far as it can, so that one run
+    /// reports every problem.
     func prepare() throws -> PreparedRunbook {
-        let runbook = try loadRunbook()
-        let given = try givenVariables()
+        var problems = DiagnosticCollector()
+        let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook).loadAsFarAsPossible(directory: options.runbook)
+        problems.record(contentsOf: loadProblems)
+        let (given, givenProblems) = try givenVariables()
+        problems.record(contentsOf: givenProblems)
         let secretNames = Set(runbook.variables.filter(\.isSecret).map(\.name))
-        console.redactor = Redactor(secrets: keptSecrets + given.filter { secretNames.contains($0.name) }.map(\.value))
-        let stored = try state.storedSecrets()
-        let variables = try VariableResolver(declarations: runbook.variables, given: given, storedSecrets: stored).resolve()
-        console.redactor = Redactor(secrets: keptSecrets + variables.secretValues + given.filter { secretNames.contains($0.name) }.map(\.value))
-        return try PreparedRunbook.prepare(runbook, variables: variables)
+        let givenSecrets = given.filter { secretNames.contains($0.name) }.map(\.value)
+        console.redactor = Redactor(secrets: keptSecrets + givenSecrets)
+        let resolution = try PartialResolution(declarations: runbook.variables, given: given, storedSecrets: try state.storedSecrets(),
+                                               unsure: runbook.unsure, givenIsComplete: givenProblems.isEmpty)
+        console.redactor = Redactor(secrets: keptSecrets + resolution.variables.secretValues + givenSecrets)
+        let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
+                                                                                  unsure: resolution.unsure)
+        problems.record(contentsOf: resolution.problems + prepareProblems)
+        try problems.throwIfAny()
+        return prepared
     }
 
     /// Applies killed midway, for the next command to report.

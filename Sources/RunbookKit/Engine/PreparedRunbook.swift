@@ -28,6 +28,16 @@ public struct PreparedRunbook: Sendable {
     public var handlers: [HandlerStep]
 
     public static func prepare(_ runbook: Runbook, variables: ResolvedVariables) throws -> PreparedRunbook {
+        let (prepared, problems) = try prepareAsFarAsPossible(runbook, variables: variables, unsure: runbook.unsure)
+        try DiagnosticCollector(problems).throwIfAny()
+        return prepared
+    }
+
+    /// Prepares every step it can and returns every problem, for `check` to report them all.
+    /// A step that uses a name in `unsure` is left out without a word: the error that made the
+    /// name unsure is reported where it was declared, and the step would only repeat it.
+    public static func prepareAsFarAsPossible(_ runbook: Runbook, variables: ResolvedVariables,
+                                              unsure: UnsureNames) throws -> (PreparedRunbook, [Diagnostic]) {
         var collector = DiagnosticCollector()
         var chapters: [PreparedChapter] = []
         var handlers: [HandlerStep] = []
@@ -48,7 +58,8 @@ public struct PreparedRunbook: Sendable {
                     }
                     handlerDeclarations[name] = handlerDeclarations[name] ?? block.location
                 }
-                guard let made = try collector.attempt({ try RunbookStep.make(block, variables: variables) }) else { continue }
+                guard !usesUnsureVariable(block, variables, unsure),
+                      let made = try collector.attempt({ try RunbookStep.make(block, variables: variables) }) else { continue }
                 guard let step = made else {
                     prepared.inactive.append((block, RunbookStep.condition(of: block) ?? ""))
                     // Still validated, as far as its variables have values: a typo must not wait for the day the condition holds.
@@ -66,7 +77,7 @@ public struct PreparedRunbook: Sendable {
             for block in chapter.steps {
                 guard let notify = block.word("notify"), let names = notify.value else { continue }
                 for name in names.split(separator: ",").map({ $0.trimmingBlanks() })
-                where handlerDeclarations[name] == nil {
+                where handlerDeclarations[name] == nil && !unsure.coversHandler(name, declared: false) {
                     collector.record(Diagnostic("notify names an unknown handler '\(name)'", at: notify.location,
                                                 hint: handlerDeclarations.isEmpty ? "declare it with a handler=\(name) block"
                                                     : suggestion(for: name, among: Set(handlerDeclarations.keys), what: "handlers are")))
@@ -74,8 +85,15 @@ public struct PreparedRunbook: Sendable {
             }
         }
         collector.record(contentsOf: conflicts(in: chapters))
-        try collector.throwIfAny()
-        return PreparedRunbook(runbook: runbook, variables: variables, chapters: chapters, handlers: handlers)
+        return (PreparedRunbook(runbook: runbook, variables: variables, chapters: chapters, handlers: handlers), collector.items)
+    }
+
+    private static func usesUnsureVariable(_ block: StepBlock, _ variables: ResolvedVariables, _ unsure: UnsureNames) -> Bool {
+        var names = ([block.body] + block.words.compactMap(\.value)).flatMap { Template.placeholders(in: $0).map(\.name) }
+        if let when = block.word("when"), let condition = try? StepCondition(parsing: when.value ?? "", at: when.location) {
+            names.append(condition.variable)
+        }
+        return names.contains { unsure.coversVariable($0, declared: variables.declarations[$0] != nil) }
     }
 
     private static func usesOnlySetVariables(_ block: StepBlock, _ variables: ResolvedVariables) -> Bool {
@@ -120,11 +138,5 @@ public struct PreparedRunbook: Sendable {
             }
         }
         return found
-    }
-}
-
-extension DiagnosticCollector {
-    mutating func record(contentsOf diagnostics: [Diagnostic]) {
-        for diagnostic in diagnostics { record(diagnostic) }
     }
 }

@@ -13,6 +13,8 @@ public struct Chapter: Sendable {
 public struct Runbook: Sendable {
     public var directory: String
     public var chapters: [Chapter]
+    /// What the blocks with errors may have declared, when the runbook was loaded past them.
+    public var unsure = UnsureNames()
 
     public var steps: [StepBlock] { chapters.flatMap(\.steps) }
     public var variables: [VariableDeclaration] { chapters.flatMap(\.variables) }

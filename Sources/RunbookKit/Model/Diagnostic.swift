@@ -34,6 +34,15 @@ public struct Diagnostics: Error, Sendable, CustomStringConvertible {
 
     public init(_ items: [Diagnostic]) { self.items = items }
 
+    /// The problems `error` carries, when it is one diagnostic or several.
+    public init?(_ error: any Error) {
+        switch error {
+        case let many as Diagnostics: self = many
+        case let one as Diagnostic: items = [one]
+        default: return nil
+        }
+    }
+
     public var description: String { items.map(\.description).joined(separator: "\n") }
 }
 
@@ -41,21 +50,34 @@ public struct Diagnostics: Error, Sendable, CustomStringConvertible {
 struct DiagnosticCollector {
     private(set) var items: [Diagnostic] = []
 
+    init(_ items: [Diagnostic] = []) { self.items = items }
+
     mutating func record(_ diagnostic: Diagnostic) { items.append(diagnostic) }
+
+    mutating func record(contentsOf diagnostics: [Diagnostic]) { items += diagnostics }
 
     /// Runs `body`, recording its diagnostics instead of stopping; returns nil when it failed.
     mutating func attempt<T>(_ body: () throws -> T) throws -> T? {
         do {
             return try body()
-        } catch let diagnostic as Diagnostic {
-            items.append(diagnostic)
-        } catch let many as Diagnostics {
-            items.append(contentsOf: many.items)
+        } catch {
+            guard let problems = Diagnostics(error) else { throw error }
+            items += problems.items
+            return nil
         }
-        return nil
     }
 
+    /// Throws them in the order of the runbook (by file, line and column; problems with a flag
+    /// last), each once: several layers can meet the same problem.
     func throwIfAny() throws {
-        if !items.isEmpty { throw Diagnostics(items) }
+        guard !items.isEmpty else { return }
+        var seen: Set<Diagnostic> = []
+        let unique = items.filter { seen.insert($0).inserted }
+        let located = unique.filter { $0.location != nil }.enumerated().sorted { a, b in
+            let (x, y) = (a.element.location!, b.element.location!)
+            if x.file != y.file { return x.file.utf8.lexicographicallyPrecedes(y.file.utf8) }
+            return (x.line, x.column, a.offset) < (y.line, y.column, b.offset)
+        }.map(\.element)
+        throw Diagnostics(located + unique.filter { $0.location == nil })
     }
 }

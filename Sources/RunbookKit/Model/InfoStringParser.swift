@@ -8,17 +8,9 @@ public enum InfoStringParser {
     /// multi-byte character. Columns in locations still count characters (Unicode scalars).
     public static func words(in text: String, at start: SourceLocation) throws -> [InfoWord] {
         let bytes = Array(text.utf8)
-        let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), equals = UInt8(ascii: "=")
-        let doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
-        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        let location = locator(bytes, start)
         var words: [InfoWord] = []
         var index = 0
-        func location(_ offset: Int) -> SourceLocation {
-            let scalars = isASCII ? offset : bytes[..<offset].unicodeScalarCount
-            return start.movedTo(column: start.column + scalars)
-        }
-        func isQuote(_ byte: UInt8) -> Bool { byte == doubleQuote || byte == singleQuote }
-        func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == tab }
         func string(_ range: Range<Int>) -> String { String(decoding: bytes[range], as: UTF8.self) }
 
         while index < bytes.count {
@@ -89,5 +81,59 @@ public enum InfoStringParser {
                                   valueLocation: location(valueStart)))
         }
         return words
+    }
+
+    /// The words of any info string, also of a block that is no step and follows some other
+    /// tool's syntax (`js {"a": 1}`, `python title="app.py"`): split at blanks outside quotes, the
+    /// key up to the first `=`. It never fails; a quote left open runs to the end. Values keep
+    /// their quotes: only keys are looked at.
+    static func looseWords(in text: String, at start: SourceLocation) -> [InfoWord] {
+        let bytes = Array(text.utf8)
+        let location = locator(bytes, start)
+        var words: [InfoWord] = []
+        var index = 0
+        while index < bytes.count {
+            if isBlank(bytes[index]) {
+                index += 1
+                continue
+            }
+            let wordStart = index
+            var openQuote: UInt8?
+            var keyEnd: Int?
+            while index < bytes.count, openQuote != nil || !isBlank(bytes[index]) {
+                let byte = bytes[index]
+                if let quote = openQuote {
+                    if byte == quote {
+                        openQuote = nil
+                    } else if quote == doubleQuote, byte == backslash {
+                        index += 1
+                    }
+                } else if isQuote(byte) {
+                    openQuote = byte
+                } else if byte == equals, keyEnd == nil {
+                    keyEnd = index
+                }
+                index += 1
+            }
+            index = min(index, bytes.count)
+            let key = String(decoding: bytes[wordStart..<(keyEnd ?? index)], as: UTF8.self)
+            let value = keyEnd.map { String(decoding: bytes[($0 + 1)..<index], as: UTF8.self) }
+            words.append(InfoWord(key: key, value: value, location: location(wordStart)))
+        }
+        return words
+    }
+
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t"), equals = UInt8(ascii: "=")
+    private static let doubleQuote = UInt8(ascii: "\""), singleQuote = UInt8(ascii: "'"), backslash = UInt8(ascii: "\\")
+
+    private static func isQuote(_ byte: UInt8) -> Bool { byte == doubleQuote || byte == singleQuote }
+    private static func isBlank(_ byte: UInt8) -> Bool { byte == space || byte == tab }
+
+    /// Where the word at a byte offset starts: columns count characters (Unicode scalars).
+    private static func locator(_ bytes: [UInt8], _ start: SourceLocation) -> (Int) -> SourceLocation {
+        let isASCII = bytes.allSatisfy { $0 < 0x80 }
+        return { offset in
+            start.movedTo(column: start.column + (isASCII ? offset : bytes[..<offset].unicodeScalarCount))
+        }
     }
 }

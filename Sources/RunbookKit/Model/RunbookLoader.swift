@@ -14,6 +14,14 @@ public struct RunbookLoader {
     }
 
     public func load(directory: String) throws -> Runbook {
+        let (runbook, problems) = try loadAsFarAsPossible(directory: directory)
+        try DiagnosticCollector(problems).throwIfAny()
+        return runbook
+    }
+
+    /// The runbook with every chapter read as far as it goes, and every problem found, for
+    /// `check` to go on past them. Only a missing folder or one without chapters stops it.
+    public func loadAsFarAsPossible(directory: String) throws -> (Runbook, [Diagnostic]) {
         guard isDirectory(directory) else {
             throw Diagnostic("no runbook folder at \(displayDirectory)", origin: "--runbook \(displayDirectory)",
                              hint: "pass --runbook DIR, or run from the folder that holds Runbook/")
@@ -25,30 +33,47 @@ public struct RunbookLoader {
             throw Diagnostic("the runbook folder has no Markdown chapters", origin: "--runbook \(displayDirectory)",
                              hint: "chapters are *.md files, run in file-name order")
         }
-        var collector = DiagnosticCollector()
-        var chapters: [Chapter] = []
+        var problems: [Diagnostic] = []
+        var runbook = Runbook(directory: directory, chapters: [])
         for name in names {
             let displayFile = displayDirectory.isEmpty ? name : "\(displayDirectory)/\(name)"
             let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(name))
-            if let chapter = try collector.attempt({ try parseChapter(data: data, name: name, file: displayFile) }) {
-                chapters.append(chapter)
-            }
+            let parsed = try parseChapterAsFarAsPossible(data: data, name: name, file: displayFile)
+            runbook.chapters += parsed.chapter.map { [$0] } ?? []
+            runbook.unsure.formUnion(parsed.unsure)
+            problems += parsed.problems
         }
-        try collector.throwIfAny()
-        return Runbook(directory: directory, chapters: chapters)
+        return (runbook, problems)
     }
 
     public func parseChapter(data: Data, name: String, file: String) throws -> Chapter {
-        let text = try Self.decodeUTF8(data, file: file)
-        try Self.refuseAmbiguousText(data, file: file)
+        let parsed = try parseChapterAsFarAsPossible(data: data, name: name, file: file)
+        try DiagnosticCollector(parsed.problems).throwIfAny()
+        return parsed.chapter!
+    }
+
+    /// Every block is read on its own, so one with an error hides only itself: the others are
+    /// still steps and declarations, and what the broken one may have declared is noted as unsure.
+    public func parseChapterAsFarAsPossible(data: Data, name: String, file: String) throws -> ParsedChapter {
+        var problems = DiagnosticCollector()
+        guard let text = try problems.attempt({ () throws -> String in
+            let text = try Self.decodeUTF8(data, file: file)
+            try Self.refuseAmbiguousText(data, file: file)
+            return text
+        }) else {
+            return ParsedChapter(chapter: nil, problems: problems.items, unsure: .anything)
+        }
         let document = MarkdownScanner.scan(text)
         let lines = SourceLines(text)
         let chapterName = String(name.dropLast(3))
         var title: String?
         var heading: String?
         var steps: [StepBlock] = []
+        // Blocks that meant to be steps keep their number when they have errors, so the default
+        // ids of the steps after them do not move.
+        var stepNumber = 0
         var variables: [VariableDeclaration] = []
-        var collector = DiagnosticCollector()
+        var unsure = UnsureNames()
         for element in document.elements {
             switch element {
             case .heading(let found):
@@ -58,43 +83,104 @@ public struct RunbookLoader {
                 guard block.isFenced else {
                     if let first = block.body.lines(omittingEmpty: true).first,
                        let info = first.trimmingBlanks().firstFenceInfo,
-                       (try? Self.classify(info, at: SourceLocation(file: file, line: block.line)))?.2 != nil {
-                        collector.record(Diagnostic("this step is indented four or more columns, so Markdown shows it as plain text and it would never run",
-                                                    at: SourceLocation(file: file, line: block.line, column: block.column),
-                                                    hint: "indent the fence by at most three spaces, and not with a tab"))
+                       case (_, let words, let kind?)? = try? Self.classify(info, at: SourceLocation(file: file, line: block.line)) {
+                        problems.record(Diagnostic("this step is indented four or more columns, so Markdown shows it as plain text and it would never run",
+                                                   at: SourceLocation(file: file, line: block.line, column: block.column),
+                                                   hint: "indent the fence by at most three spaces, and not with a tab"))
+                        unsure.noteUnreadable(kind: kind, words: words)
+                        stepNumber += kind == .vars ? 0 : 1
                     }
                     continue
                 }
                 let fence = SourceLocation(file: file, line: block.line, column: block.column)
                 let infoStart = SourceLocation(file: file, line: block.line, column: block.infoColumn)
-                guard let (language, words, kind) = try collector.attempt({ try Self.classify(block.rawInfo, at: infoStart) }),
-                      let kind else { continue }
+                let bodyLocation = SourceLocation(file: file, line: block.bodyLine, column: block.column)
+                guard let (language, words, kind) = try problems.attempt({ try Self.classify(block.rawInfo, at: infoStart) }) else {
+                    let looseWords = InfoStringParser.looseWords(in: block.rawInfo, at: infoStart)
+                    unsure.noteHandlers(in: looseWords)
+                    if UnsureNames.mayBeVarsBlock(looseWords) {
+                        if block.isClosed {
+                            variables += try Self.declarations(in: block.body, at: bodyLocation, problems: &problems, unsure: &unsure)
+                        } else {
+                            unsure.anyVariable = true
+                        }
+                    } else {
+                        stepNumber += 1
+                    }
+                    continue
+                }
+                guard let kind else { continue }
                 if !block.isClosed {
                     let prefix = lines.line(block.line).prefix(block.column - 1)
                     let lastBodyLine = block.bodyLine + block.body.lines().count - 2
                     let endedByContainer = lines.hasText(after: max(0, lastBodyLine))
                     let container = !endedByContainer ? nil : prefix.contains(">") ? "block quote" : "list item"
-                    collector.record(Diagnostic("this step's code fence is never closed", at: fence, hint: container.map {
+                    problems.record(Diagnostic("this step's code fence is never closed", at: fence, hint: container.map {
                         "close it with a matching fence inside the \($0); otherwise CommonMark ends it where the \($0) ends"
                     } ?? "close it with a matching fence; otherwise CommonMark runs it to the end of the file"))
+                    // What it swallowed is unknown: the rest of its list item, block quote or chapter.
+                    unsure.formUnion(.anything)
+                    stepNumber += kind == .vars ? 0 : 1
                     continue
                 }
-                let bodyLocation = SourceLocation(file: file, line: block.bodyLine, column: block.column)
                 if kind == .vars {
-                    if let declared = try collector.attempt({ try VariableDeclaration.parse(block: block.body, start: bodyLocation) }) {
-                        variables += declared
-                    }
+                    variables += try Self.declarations(in: block.body, at: bodyLocation, problems: &problems, unsure: &unsure)
                     continue
                 }
-                let id = words.first { $0.key == "id" }?.value ?? "\(chapterName)/\(steps.count + 1)"
-                steps.append(StepBlock(kind: kind, id: id, chapter: chapterName, language: language, words: words,
-                                       body: block.body, location: fence, bodyLocation: bodyLocation,
-                                       heading: heading, sourceLines: lines))
+                stepNumber += 1
+                let id = words.first { $0.key == "id" }?.value ?? "\(chapterName)/\(stepNumber)"
+                let step = StepBlock(kind: kind, id: id, chapter: chapterName, language: language, words: words,
+                                     body: block.body, location: fence, bodyLocation: bodyLocation,
+                                     heading: heading, sourceLines: lines)
+                let unclosed = Self.unclosedPlaceholders(in: step)
+                guard unclosed.isEmpty else {
+                    problems.record(contentsOf: unclosed)
+                    unsure.noteUnreadable(kind: kind, words: words)
+                    continue
+                }
+                steps.append(step)
             }
         }
-        collector.record(contentsOf: Self.stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file))
-        try collector.throwIfAny()
-        return Chapter(name: chapterName, file: file, title: title ?? chapterName, steps: steps, variables: variables)
+        for (problem, kind, words) in Self.stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file) {
+            problems.record(problem)
+            unsure.noteUnreadable(kind: kind, words: words)
+        }
+        let chapter = Chapter(name: chapterName, file: file, title: title ?? chapterName, steps: steps, variables: variables)
+        return ParsedChapter(chapter: chapter, problems: problems.items, unsure: unsure)
+    }
+
+    /// The declarations of a `vars` block, line by line, so that a line with an error hides only
+    /// its own variable.
+    static func declarations(in body: String, at start: SourceLocation, problems: inout DiagnosticCollector,
+                             unsure: inout UnsureNames) throws -> [VariableDeclaration] {
+        var found: [VariableDeclaration] = []
+        for (offset, line) in body.lines().enumerated() {
+            let lineStart = SourceLocation(file: start.file, line: start.line + offset, column: start.column)
+            guard let declared = try problems.attempt({ try VariableDeclaration.parse(block: String(line), start: lineStart) }) else {
+                unsure.noteUnreadableDeclaration(InfoStringParser.looseWords(in: String(line), at: lineStart).first)
+                continue
+            }
+            for declaration in declared {
+                let unclosed = declaration.defaultValue.map {
+                    Template.unclosedPlaceholderProblems(in: $0, at: declaration.defaultLocation ?? declaration.location, sameLine: true)
+                } ?? []
+                guard unclosed.isEmpty else {
+                    problems.record(contentsOf: unclosed)
+                    unsure.variables.insert(declaration.name)
+                    continue
+                }
+                found.append(declaration)
+            }
+        }
+        return found
+    }
+
+    /// Every `{{name` left open in a step's body and attribute values.
+    static func unclosedPlaceholders(in step: StepBlock) -> [Diagnostic] {
+        Template.unclosedPlaceholderProblems(in: step.body, at: step.bodyLocation, sameLine: false, lineColumns: step.bodyColumns)
+            + step.words.flatMap { word in
+                word.value.map { Template.unclosedPlaceholderProblems(in: $0, at: word.valueLocation, sameLine: true) } ?? []
+            }
     }
 
     /// The language word, the attribute words and the step kind (nil for a block that is not a step).
@@ -104,7 +190,10 @@ public struct RunbookLoader {
             let key = word.split(separator: UInt8(ascii: "="), maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
             return StepKind.markerWords.contains(key) || StepKind.anyStepAttribute.contains(key)
         }
-        guard mentionsStep else { return ("", [], nil) }
+        guard mentionsStep else {
+            try refuseMistypedStepWord(in: rawInfo, at: start, among: .wordsAfterLanguage)
+            return ("", [], nil)
+        }
         var words = try InfoStringParser.words(in: rawInfo, at: start)
         var language = ""
         if let first = words.first, first.value == nil, !StepKind.markerWords.contains(first.key) {
@@ -115,8 +204,10 @@ public struct RunbookLoader {
         guard let marker = markers.first else {
             // A marker-like word can sit inside a quoted value of an ordinary block: then it is no step.
             guard let attribute = words.first(where: { StepKind.anyStepAttribute.contains($0.key) }) else {
+                try refuseMistypedStepWord(in: rawInfo, at: start, among: .wordsAfterLanguage)
                 return (language, words, nil)
             }
+            try refuseMistypedStepWord(in: rawInfo, at: start, among: .kindsInAnyWord)
             throw Diagnostic("this code block has step attributes but names no step kind", at: attribute.location,
                              hint: "add a kind such as file=PATH, link=PATH, absent=PATH, package=NAME, run, handler=NAME, check or vars")
         }
@@ -167,16 +258,40 @@ public struct RunbookLoader {
         return (language, words, kind)
     }
 
+    /// Which words of an info string are compared with the step words.
+    enum TypoScope {
+        /// Every word after the language word (the first word, when it has no `=`), which is
+        /// anybody's choice.
+        case wordsAfterLanguage
+        /// Every word, but only with the step kinds: the block has step attributes, so it is an
+        /// error anyway, and a mistyped kind says best what to fix.
+        case kindsInAnyWord
+    }
+
+    /// A block that names no step kind is ordinary code that never runs, so a word close to a step
+    /// word (`fiel=`, `ruN`, `pakage=`) would silently drop a step: it is refused instead.
+    static func refuseMistypedStepWord(in rawInfo: String, at start: SourceLocation, among scope: TypoScope) throws {
+        var words = InfoStringParser.looseWords(in: rawInfo, at: start)
+        if scope == .wordsAfterLanguage, let first = words.first, first.value == nil { words.removeFirst() }
+        for word in words {
+            guard let meant = StepKind.stepWord(closeTo: word.key, takesValue: word.value != nil),
+                  scope == .wordsAfterLanguage || StepKind.markerWords.contains(meant) else { continue }
+            throw Diagnostic("'\(word.key)' is not a step word, so this block is no step and would never run",
+                             at: word.location, hint: "did you mean '\(meant)'?")
+        }
+    }
+
     /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
     /// step as a paragraph, and it would silently never run.
-    static func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock], file: String) -> [Diagnostic] {
+    static func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock],
+                                       file: String) -> [(Diagnostic, StepKind, [InfoWord])] {
         var insideCode = [Bool](repeating: false, count: lines.count + 2)
         for block in codeBlocks {
             let newlines = block.body.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             let bodyLines = newlines + (block.body.isEmpty || block.body.utf8.last == UInt8(ascii: "\n") ? 0 : 1)
             for number in block.line...min(max(block.line, block.bodyLine + bodyLines), lines.count + 1) { insideCode[number] = true }
         }
-        var found: [Diagnostic] = []
+        var found: [(Diagnostic, StepKind, [InfoWord])] = []
         for number in 1...max(1, lines.count) where !insideCode[number] {
             let bytes = lines.lineBytes(number)
             let indent = bytes.prefix { $0 == UInt8(ascii: " ") }.count
@@ -184,10 +299,10 @@ public struct RunbookLoader {
             let index = number - 1
             let info = String(lines.line(number).dropFirst(indent).drop { $0 == "`" })
             guard info.contains("`"),
-                  (try? classify(info, at: SourceLocation(file: file, line: index + 1)))?.2 != nil else { continue }
-            found.append(Diagnostic("this looks like a step, but a backtick fence's info string cannot hold a backtick, so Markdown shows it as plain text and it would never run",
-                                    at: SourceLocation(file: file, line: index + 1, column: indent + 1),
-                                    hint: "fence the block with ~~~ instead"))
+                  case (_, let words, let kind?)? = try? classify(info, at: SourceLocation(file: file, line: index + 1)) else { continue }
+            found.append((Diagnostic("this looks like a step, but a backtick fence's info string cannot hold a backtick, so Markdown shows it as plain text and it would never run",
+                                     at: SourceLocation(file: file, line: index + 1, column: indent + 1),
+                                     hint: "fence the block with ~~~ instead"), kind, words))
         }
         return found
     }

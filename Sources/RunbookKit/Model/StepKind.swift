@@ -46,4 +46,29 @@ public enum StepKind: String, Sendable, Codable, CaseIterable {
     static let anyStepAttribute: Set<String> = StepKind.allCases.reduce(into: Set<String>()) { $0.formUnion($1.attributes) }
 
     public var displayName: String { self == .httpCheck ? "http check" : rawValue }
+
+    /// The step words a word is compared with when it may be a typo: a bare word with the flags,
+    /// the key of a `key=value` word with the words that take a value.
+    private static let valueWords = markerWords.union(anyStepAttribute).subtracting(flags)
+
+    /// The step word `word` was most likely meant to be, when it is close to one but not it:
+    /// the same word in other letter case, or, for a step word of four or more letters, one slip
+    /// away (a letter added, left out or changed, or two neighbouring letters swapped). Two- and
+    /// three-letter step words (`id`, `to`, `run`) only match in other letter case: too many
+    /// ordinary words (`is`, `do`, `fun`) are one letter away from them.
+    static func stepWord(closeTo word: String, takesValue: Bool) -> String? {
+        let lowered = word.lowercased()
+        let candidates = takesValue ? valueWords : flags
+        if word != lowered, candidates.contains(lowered) { return lowered }
+        return candidates.filter { $0.count >= 4 && $0 != word && isOneSlip(lowered, from: $0) }.sorted().first
+    }
+
+    private static func isOneSlip(_ typed: String, from intended: String) -> Bool {
+        if editDistance(typed, intended) == 1 { return true }
+        let typed = Array(typed), intended = Array(intended)
+        guard typed.count == intended.count else { return false }
+        let differing = typed.indices.filter { typed[$0] != intended[$0] }
+        guard differing.count == 2, let first = differing.first else { return false }
+        return differing[1] == first + 1 && typed[first] == intended[first + 1] && typed[first + 1] == intended[first]
+    }
 }

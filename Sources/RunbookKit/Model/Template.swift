@@ -60,6 +60,68 @@ public enum Template {
         return found
     }
 
+    /// Every `{{name` whose `}}` is missing: `{{`, optional blanks and a variable name, with no
+    /// `}}` after it before the next `{{` or the end of the line. Left alone, it would be written
+    /// out literally, a half-templated file. A `{{` before anything but a name stays literal
+    /// (`{{.Names}}`, `{{ }}`), and so does a name followed by more text that `}}` closes later
+    /// on the line (`{{json .Config}}`, `{{ item | upper }}`): another template language's.
+    static func unclosedPlaceholders(in text: String) -> [Placeholder] {
+        let bytes = Array(text.utf8)
+        let open = UInt8(ascii: "{"), close = UInt8(ascii: "}"), newline = UInt8(ascii: "\n")
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        let isNameByte = { (byte: UInt8) in VariableDeclaration.isValidName(CollectionOfOne(byte)) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) }
+        var found: [Placeholder] = []
+        var line = 0, lineStart = 0, index = 0
+        while index + 1 < bytes.count {
+            if bytes[index] == newline {
+                line += 1
+                index += 1
+                lineStart = index
+                continue
+            }
+            guard bytes[index] == open, bytes[index + 1] == open else {
+                index += 1
+                continue
+            }
+            var nameStart = index + 2
+            while nameStart < bytes.count, isBlank(bytes[nameStart]) { nameStart += 1 }
+            var nameEnd = nameStart
+            while nameEnd < bytes.count, isNameByte(bytes[nameEnd]) { nameEnd += 1 }
+            let name = bytes[nameStart..<nameEnd]
+            guard VariableDeclaration.isValidName(name) else {
+                index += 1
+                continue
+            }
+            var after = nameEnd, closed = false
+            while after + 1 < bytes.count, bytes[after] != newline, !(bytes[after] == open && bytes[after + 1] == open) {
+                if bytes[after] == close, bytes[after + 1] == close {
+                    closed = true
+                    break
+                }
+                after += 1
+            }
+            if !closed {
+                let column = 1 + bytes[lineStart..<index].unicodeScalarCount
+                found.append(Placeholder(name: String(decoding: name, as: UTF8.self), range: index..<nameEnd, line: line, column: column))
+            }
+            index = nameEnd
+        }
+        return found
+    }
+
+    /// The errors for every unclosed `{{name` in `text`, placed as ``location(of:at:sameLine:lineColumns:)`` does.
+    static func unclosedPlaceholderProblems(in text: String, at start: SourceLocation, sameLine: Bool,
+                                            lineColumns: @autoclosure () -> [Int]? = nil) -> [Diagnostic] {
+        let found = unclosedPlaceholders(in: text)
+        guard !found.isEmpty else { return [] }
+        let bytes = Array(text.utf8), columns = sameLine ? nil : lineColumns()
+        return found.map { placeholder in
+            let written = String(decoding: bytes[placeholder.range], as: UTF8.self)
+            return Diagnostic("'\(written)' is never closed", at: location(of: placeholder, at: start, sameLine: sameLine, lineColumns: columns),
+                              hint: "write {{\(placeholder.name)}}")
+        }
+    }
+
     /// Where a placeholder is in the runbook: `start` is where the text begins; with `sameLine`
     /// the text is an attribute value; `lineColumns` gives the source column of each line's start.
     static func location(of placeholder: Placeholder, at start: SourceLocation, sameLine: Bool,
