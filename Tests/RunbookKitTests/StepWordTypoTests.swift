@@ -66,14 +66,19 @@ final class StepWordTypoTests: XCTestCase {
         XCTAssertEqual(StepKind.stepWord(closeTo: "Fiel", takesValue: true), "file", "other case and a slip")
     }
 
-    /// None of the repository's own Markdown, nor the fuzz seeds, trips the new rules.
+    /// Fuzz seeds written to hold exactly these mistakes.
+    static let seedsWithTheseMistakes: Set<String> = [
+        "59-mistyped-step-words.md", "60-unclosed-placeholders.md", "61-broken-blocks-beside-good-ones.md",
+    ]
+
+    /// None of the repository's own Markdown, nor the other fuzz seeds, trips the new rules.
     func testTheRepositorysMarkdownHasNoMistypedStepWordOrUnclosedPlaceholder() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         var files: [URL] = [root.appendingPathComponent("README.md")]
         for folder in ["Runbook", "docs", "Tests/Fuzz/corpus/chapter", "Tests/Fixtures/markdown-corpus", "Tests/Fixtures/runbooks"] {
             let enumerator = FileManager.default.enumerator(at: root.appendingPathComponent(folder), includingPropertiesForKeys: nil)
             while let file = enumerator?.nextObject() as? URL {
-                if file.pathExtension == "md" { files.append(file) }
+                if file.pathExtension == "md", !Self.seedsWithTheseMistakes.contains(file.lastPathComponent) { files.append(file) }
             }
         }
         XCTAssertGreaterThan(files.count, 100)
