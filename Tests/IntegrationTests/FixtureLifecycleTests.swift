@@ -174,7 +174,7 @@ final class FixtureLifecycleTests: XCTestCase {
 
     func testKilledApplyIsReportedAndRolledBack() throws {
         let fresh = try TreeManifest(root)
-        let killed = try runbook("apply", environment: ["RUNBOOK_FAULT_AT": "4"])
+        let killed = try runbook("apply", environment: ["RUNBOOK_FAULT_AT": "5"])
         XCTAssertEqual(killed.status, 128 + 9, killed.all)
         let plan = try runbook("plan")
         XCTAssertTrue(plan.stdout.contains("apply snapshot 1") && plan.stdout.contains("did not finish"), plan.stdout)
@@ -186,7 +186,7 @@ final class FixtureLifecycleTests: XCTestCase {
 
     func testInjectedFailureRestoresEverything() throws {
         let fresh = try TreeManifest(root)
-        let failed = try runbook("apply", environment: ["RUNBOOK_FAULT_AT": "6", "RUNBOOK_FAULT_ACTION": "fail"])
+        let failed = try runbook("apply", environment: ["RUNBOOK_FAULT_AT": "7", "RUNBOOK_FAULT_ACTION": "fail"])
         XCTAssertEqual(failed.status, 1, failed.all)
         XCTAssertTrue(failed.stderr.contains("injected fault"), failed.stderr)
         XCTAssertTrue(failed.stderr.contains("Restored"), failed.stderr)
