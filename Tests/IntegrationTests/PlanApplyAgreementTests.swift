@@ -7,16 +7,16 @@ import XCTest
 /// links), what `plan` predicts for every step is exactly what `apply` then finds and does; a
 /// plan that refuses is an apply that changes nothing.
 ///
-/// `RUNBOOK_AGREEMENT_CASES=N` runs more cases (default 300 in CI; each applies with fsyncs, about
-/// 0.1 s on an idle 2-core machine), `RUNBOOK_AGREEMENT_SEED=S` another
-/// sequence. A counterexample prints its seed; keep it in `fixedSeeds`.
+/// `RUNBOOK_AGREEMENT_CASES=N` runs more or fewer cases (default 1,000: about 9 s on an idle
+/// 2-core machine, far longer on a loaded one, since every apply fsyncs), `RUNBOOK_AGREEMENT_SEED=S`
+/// another sequence. A counterexample prints its seed; keep it in `fixedSeeds`.
 final class PlanApplyAgreementTests: XCTestCase {
     /// Counterexamples found so far, run first every time.
     static let fixedSeeds: [UInt64] = []
 
     func testPlanAndApplyAgreeOnRandomRunbooks() throws {
         let environment = ProcessInfo.processInfo.environment
-        let count = Int(environment["RUNBOOK_AGREEMENT_CASES"] ?? "") ?? 300
+        let count = Int(environment["RUNBOOK_AGREEMENT_CASES"] ?? "") ?? 1000
         let first = UInt64(environment["RUNBOOK_AGREEMENT_SEED"] ?? "") ?? 1
         let base = try makeTemporaryDirectory(self, "agreement")
         var tally = Tally()

@@ -75,3 +75,30 @@ final class PlanTruthTests: XCTestCase {
         }
     }
 }
+
+extension PlanTruthTests {
+    /// `run creates=DIR` may make a directory: a file planned inside it is no plan that must fail.
+    func testAFileInsideWhatACommandWillMakeIsPlanned() throws {
+        let base = try makeTemporaryDirectory(self, "plan-truth-live")
+        try write("""
+            # A directory a command makes
+
+            ```text vars
+            base  about="A temporary folder that stands in for /"
+            ```
+
+            ```sh run creates={{base}}/made
+            mkdir {{base}}/made
+            ```
+
+            ```ini file={{base}}/made/app.conf
+            a = 1
+            ```
+
+            """, to: base.appendingPathComponent("runbook/01-made.md"))
+        let plan = try RunbookBinary.run(["plan", "--runbook", base.appendingPathComponent("runbook").path,
+                                          "--state-dir", base.appendingPathComponent("state").path, "--var", "base=\(base.path)"])
+        XCTAssertEqual(plan.status, 2, plan.all)
+        XCTAssertTrue(plan.stdout.contains("create \(base.path)/made/app.conf"), plan.stdout)
+    }
+}

@@ -28,6 +28,11 @@ final class PlanningView: SystemView {
 
     func heldSecret(_ path: String) -> Bool { sensitivePaths.contains(path) }
 
+    func madeByCommand(_ path: String) -> Bool {
+        if case .createdByCommand? = pending[path]?.state { return true }
+        return false
+    }
+
     func status(_ path: String) throws -> FileStatus? {
         let path = try throughPendingLinks(path)
         if let entry = pendingEntry(path) {

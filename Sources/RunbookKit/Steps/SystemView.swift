@@ -18,4 +18,7 @@ public protocol SystemView {
     /// Whether a snapshot recorded the file at `path` as holding a secret: its content is never
     /// diffed, even when no secret the runbook knows now is in it (a rotated or lost key).
     func heldSecret(_ path: String) -> Bool
+    /// Whether a pending command (a `run` with `creates=`) will make `path`: what it makes is
+    /// unknown, a file or a directory.
+    func madeByCommand(_ path: String) -> Bool
 }
