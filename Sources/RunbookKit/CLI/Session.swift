@@ -21,8 +21,7 @@ struct Session {
         } else {
             host = LiveHost()
         }
-        let defaultState = options.root.map { URL(fileURLWithPath: $0).standardizedFileURL.path + "/var/lib/runbook" } ?? "/var/lib/runbook"
-        state = StateDirectory(path: options.stateDirectory ?? defaultState)
+        state = StateDirectory(path: StatePath(flag: options.stateDirectory, host: host))
     }
 
     func loadRunbook() throws -> Runbook {
@@ -58,7 +57,7 @@ struct Session {
         let stored = try state.storedSecrets()
         let variables = try VariableResolver(declarations: runbook.variables, given: given, storedSecrets: stored).resolve()
         console.redactor = Redactor(secrets: variables.secretValues + given.filter { secretNames.contains($0.name) }.map(\.value))
-        return try PreparedRunbook.prepare(runbook, variables: variables)
+        return try StateDirectoryGuard(state: state, host: host).check(PreparedRunbook.prepare(runbook, variables: variables))
     }
 
     /// Applies killed midway, for the next command to report.
