@@ -20,7 +20,7 @@ struct PackageInstallEffect {
     var nginxConfiguration: String?
     var transcript: String
 
-    /// Measured once per run for each list of groups, keyed by `iproute2; nginx curl`.
+    /// Measured once per run for each golden image and list of groups, keyed by `IMAGE: iproute2; nginx curl`.
     nonisolated(unsafe) private static var measured: [String: PackageInstallEffect] = [:]
 
     /// The packages each `packages` event of an apply's journal names, in order.
@@ -36,7 +36,8 @@ struct PackageInstallEffect {
     /// runbook does, and returns what changed. Needs the host's ports free: call it with no other
     /// fresh server running.
     static func measure(groups: [[String]], golden: URL) throws -> PackageInstallEffect {
-        let key = groups.map { $0.joined(separator: " ") }.joined(separator: "; ")
+        // Per image too: Debian 13's packages bring other files than Debian 12's.
+        let key = golden.path + ": " + groups.map { $0.joined(separator: " ") }.joined(separator: "; ")
         if let known = measured[key] { return known }
         let twin = try FreshServer(name: "twin", golden: golden)
         defer { twin.tearDown() }

@@ -22,7 +22,7 @@ struct ApplyCommand {
         options.selection = session.selection
         let json = session.options.json
         let applier = Applier(
-            prepared: prepared, host: session.host, state: session.state, options: options, redactor: console.redactor,
+            prepared: prepared, host: session.hostUnderLock(), state: session.state, options: options, redactor: console.redactor,
             report: { event in if !json { console.line(renderer.render(event)) } },
             decide: { plan in
                 console.line("\n" + console.style.bold("Step \(plan.step.id)") + (plan.step.heading.map { ": \($0)" } ?? ""))

@@ -19,7 +19,8 @@ enum HelpText {
       --root DIR            Treat DIR as /: files land under it; packages, commands,
                             handlers and checks are skipped. Safe without root.
       --state-dir DIR       Snapshots, lock and generated secrets (default /var/lib/runbook,
-                            or ROOT/var/lib/runbook with --root)
+                            or ROOT/var/lib/runbook with --root). It must be runbook's own:
+                            a link, another user's, or one holding other files is refused
       --var NAME=VALUE      Set a variable (repeatable; wins over --vars-file). A secret given
                             here is never printed, but other users of this machine may see
                             this command line in ps: prefer --vars-file for secrets

@@ -13,7 +13,7 @@ struct RollbackCommand {
         let lock = try session.takeLock(for: "rollback", markingInterrupted: false)
         defer { lock.release() }
         let renderer = ApplyEventRenderer(style: console.style)
-        let rollback = Rollback(host: session.host, state: session.state, handlers: handlers,
+        let rollback = Rollback(host: session.hostUnderLock(), state: session.state, handlers: handlers,
                                 report: { console.line(renderer.render($0)) })
         let targets: [SnapshotManifest]
         do {

@@ -17,14 +17,19 @@ struct Session {
                 throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
                                  hint: "create it first: mkdir -p \(root)")
             }
-            host = RootedHost(root: root)
-        } else {
-            host = LiveHost()
         }
-        let defaultState = options.root.map { URL(fileURLWithPath: $0).standardizedFileURL.path + "/var/lib/runbook" } ?? "/var/lib/runbook"
-        state = StateDirectory(path: options.stateDirectory ?? defaultState)
+        host = Self.makeHost(options)
+        state = StateDirectory(path: StatePath(flag: options.stateDirectory, host: host))
         console.redactor = Redactor(secrets: keptSecrets)
     }
+
+    private static func makeHost(_ options: CommandLineOptions) -> any Host {
+        options.root.map { RootedHost(root: $0) } ?? LiveHost()
+    }
+
+    /// The target seen anew, for a command that has just taken the lock: a host remembers the
+    /// directories it resolved, and what it saw before the lock another apply may have changed since.
+    func hostUnderLock() -> any Host { Self.makeHost(options) }
 
     /// Secrets the state directory keeps: masked in every command's output from the start, so a
     /// command that cannot load the runbook (a rollback from elsewhere, `snapshots`) still hides them.
@@ -71,7 +76,7 @@ struct Session {
                                                                                   unsure: resolution.unsure)
         problems.record(contentsOf: resolution.problems + prepareProblems)
         try problems.throwIfAny()
-        return prepared
+        return try StateDirectoryGuard(state: state, host: host).check(prepared)
     }
 
     /// Applies killed midway, for the next command to report.

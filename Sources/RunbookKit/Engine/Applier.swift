@@ -193,7 +193,7 @@ public final class Applier {
         } catch {
             restoreError = "\(error)"
         }
-        try recorder.finish(.failed, failure: redactor.redact(failure))
+        try recorder.finish(restoreError == nil ? .failed : .interrupted, failure: redactor.redact(failure))
         return Outcome(snapshotID: recorder.id, changedSteps: changed, failure: failure, restored: restored,
                        restoreError: restoreError, quit: false)
     }

@@ -1,14 +1,15 @@
 import FoundationEssentials
 import Glibc
 
-/// POSIX file operations on real paths. Both hosts use it; they differ only in how they turn a
-/// target path into a real one. `displayPath` is what messages show (the target path).
+/// POSIX file operations on a name in an open directory. Both hosts use it; they differ only in
+/// how they find the directory (``RootWalk`` under `--root`, the kernel on the live host).
+/// Every call is an `*at` call on the directory's descriptor that does not follow a link at the
+/// name, except `read` and `list` when asked to (the live host's ordinary reads).
 struct FileSystem: Sendable {
-    func status(real: String, displayPath: String) throws -> FileStatus? {
-        var info = stat()
-        guard lstat(real, &info) == 0 else {
+    func status(_ entry: DirectoryEntry) throws -> FileStatus? {
+        guard let info = entry.directory.status(entry.name) else {
             if errno == ENOENT || errno == ENOTDIR { return nil }
-            throw HostError(path: displayPath, operation: "inspect", errno: errno)
+            throw HostError(path: entry.displayPath, operation: "inspect", errno: errno)
         }
         let kind: FileStatus.Kind
         var linkTarget: String?
@@ -17,7 +18,10 @@ struct FileSystem: Sendable {
         case S_IFDIR: kind = .directory
         case S_IFLNK:
             kind = .symlink
-            linkTarget = try readLink(real: real, displayPath: displayPath)
+            guard let target = entry.directory.linkTarget(entry.name) else {
+                throw HostError(path: entry.displayPath, operation: "read link", errno: errno)
+            }
+            linkTarget = target
         default: kind = .other
         }
         let seconds = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
@@ -25,16 +29,9 @@ struct FileSystem: Sendable {
                           size: Int64(info.st_size), modificationTime: seconds, linkTarget: linkTarget)
     }
 
-    func readLink(real: String, displayPath: String) throws -> String {
-        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink(real, &buffer, buffer.count - 1)
-        guard count >= 0 else { throw HostError(path: displayPath, operation: "read link", errno: errno) }
-        return String(decoding: buffer[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    func read(real: String, displayPath: String) throws -> Data {
-        let descriptor = open(real, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw HostError(path: displayPath, operation: "read", errno: errno) }
+    func read(_ entry: DirectoryEntry, followingLink: Bool = false) throws -> Data {
+        let descriptor = openat(entry.directory.descriptor, entry.name, O_RDONLY | O_CLOEXEC | (followingLink ? 0 : O_NOFOLLOW))
+        guard descriptor >= 0 else { throw HostError(path: entry.displayPath, operation: "read", errno: errno) }
         defer { close(descriptor) }
         // Sized to the file, so the common case is one read that fills it and one that finds the end;
         // a fixed 64 KiB buffer cost more to clear than most managed files take to read.
@@ -46,7 +43,7 @@ struct FileSystem: Sendable {
             let count = Glibc.read(descriptor, &chunk, chunk.count)
             if count < 0 {
                 if errno == EINTR { continue }
-                throw HostError(path: displayPath, operation: "read", errno: errno)
+                throw HostError(path: entry.displayPath, operation: "read", errno: errno)
             }
             if count == 0 { break }
             data.append(contentsOf: chunk[0..<count])
@@ -54,12 +51,17 @@ struct FileSystem: Sendable {
         return data
     }
 
-    func list(real: String, displayPath: String) throws -> [String] {
-        guard let directory = opendir(real) else { throw HostError(path: displayPath, operation: "list", errno: errno) }
+    func list(_ entry: DirectoryEntry, followingLink: Bool = false) throws -> [String] {
+        let descriptor = openat(entry.directory.descriptor, entry.name,
+                                O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followingLink ? 0 : O_NOFOLLOW))
+        guard descriptor >= 0, let directory = fdopendir(descriptor) else {
+            let failure = errno
+            throw HostError(path: entry.displayPath, operation: "list", errno: failure)
+        }
         defer { closedir(directory) }
         var names: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        while let found = readdir(directory) {
+            let name = withUnsafeBytes(of: found.pointee.d_name) { raw in
                 String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
             }
             if name != "." && name != ".." { names.append(name) }
@@ -69,80 +71,115 @@ struct FileSystem: Sendable {
 
     /// The temporary name a write goes through, beside the path (a real one, or a target path as
     /// a rollback names it). It is fixed, so a write killed halfway leaves at most this one file,
-    /// which the next write to the path reuses and a rollback removes.
+    /// which the next write to the path replaces and a rollback removes.
     static func temporaryPath(for path: String) -> String {
         let directory = path.parentDirectory
-        return "\(directory == "/" ? "" : directory)/.\(path.baseName).runbook-tmp"
+        return "\(directory == "/" ? "" : directory)/\(temporaryName(for: path.baseName))"
     }
+
+    static func temporaryName(for name: String) -> String { ".\(name).runbook-tmp" }
 
     /// Temp file in the same directory, fsync, rename, fsync of the directory. The temp file takes
     /// the old file's owner first, so replacing a file never silently changes who owns it.
-    func writeAtomically(real: String, displayPath: String, data: Data, mode: UInt32) throws {
-        let directory = real.parentDirectory
-        let temporary = Self.temporaryPath(for: real)
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw HostError(path: displayPath, operation: "write", errno: errno) }
+    func writeAtomically(_ entry: DirectoryEntry, data: Data, mode: UInt32) throws {
+        let directory = entry.directory.descriptor
+        let temporary = Self.temporaryName(for: entry.name)
+        let descriptor = try createTemporary(temporary, in: entry)
         var renamed = false
         defer {
-            if !renamed { unlink(temporary) }
+            if !renamed { unlinkat(directory, temporary, 0) }
         }
         do {
             defer { close(descriptor) }
             if let failure = data.withUnsafeBytes({ writeFully(descriptor, $0) }) {
-                throw HostError(path: displayPath, operation: "write", errno: failure)
+                throw HostError(path: entry.displayPath, operation: "write", errno: failure)
             }
             guard fchmod(descriptor, mode_t(mode)) == 0 else {
-                throw HostError(path: displayPath, operation: "set mode of", errno: errno)
+                throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno)
             }
-            var existing = stat()
-            if geteuid() == 0, lstat(real, &existing) == 0 {
+            if geteuid() == 0, let existing = entry.directory.status(entry.name) {
                 _ = fchown(descriptor, existing.st_uid, existing.st_gid)
             }
-            guard fsync(descriptor) == 0 else { throw HostError(path: displayPath, operation: "sync", errno: errno) }
+            guard fsync(descriptor) == 0 else { throw HostError(path: entry.displayPath, operation: "sync", errno: errno) }
         }
-        try FaultInjection.throwingPoint("write:temp-written", path: displayPath)
-        guard rename(temporary, real) == 0 else { throw HostError(path: displayPath, operation: "replace", errno: errno) }
+        try FaultInjection.throwingPoint("write:temp-written", path: entry.displayPath)
+        guard renameat(directory, temporary, directory, entry.name) == 0 else {
+            throw HostError(path: entry.displayPath, operation: "replace", errno: errno)
+        }
         renamed = true
-        try FaultInjection.throwingPoint("write:after-rename", path: displayPath)
-        syncDirectory(directory)
+        try FaultInjection.throwingPoint("write:after-rename", path: entry.displayPath)
+        let synced = openat(directory, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if synced >= 0 {
+            _ = fsync(synced)
+            close(synced)
+        }
     }
 
-    private func syncDirectory(_ directory: String) {
-        let descriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard descriptor >= 0 else { return }
-        _ = fsync(descriptor)
-        close(descriptor)
+    /// A new file at the temporary name, never an existing one: whatever is there (a write killed
+    /// before its rename, or a link planted to redirect the write) is unlinked, not opened.
+    private func createTemporary(_ temporary: String, in entry: DirectoryEntry) throws -> Int32 {
+        let directory = entry.directory.descriptor
+        for _ in 0..<3 {
+            let descriptor = openat(directory, temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+            if descriptor >= 0 { return descriptor }
+            guard errno == EEXIST, unlinkat(directory, temporary, 0) == 0 || errno == ENOENT else { break }
+        }
+        throw HostError(path: entry.displayPath, operation: "write", errno: errno)
     }
 
-    func makeDirectory(real: String, displayPath: String, mode: UInt32) throws {
-        guard mkdir(real, mode_t(mode)) == 0 else {
-            throw HostError(path: displayPath, operation: "create directory", errno: errno)
+    func makeDirectory(_ entry: DirectoryEntry, mode: UInt32) throws {
+        guard mkdirat(entry.directory.descriptor, entry.name, mode_t(mode)) == 0 else {
+            throw HostError(path: entry.displayPath, operation: "create directory", errno: errno)
         }
         // mkdir applies the umask; the mode we record must be the mode we asked for.
-        guard chmod(real, mode_t(mode)) == 0 else {
-            throw HostError(path: displayPath, operation: "set mode of", errno: errno)
+        try setMode(entry, mode: mode)
+    }
+
+    func makeSymlink(_ entry: DirectoryEntry, target: String) throws {
+        guard symlinkat(target, entry.directory.descriptor, entry.name) == 0 else {
+            throw HostError(path: entry.displayPath, operation: "create link", errno: errno)
         }
     }
 
-    func makeSymlink(real: String, displayPath: String, target: String) throws {
-        guard symlink(target, real) == 0 else { throw HostError(path: displayPath, operation: "create link", errno: errno) }
-    }
-
-    func remove(real: String, displayPath: String) throws {
-        var info = stat()
-        guard lstat(real, &info) == 0 else {
+    func remove(_ entry: DirectoryEntry) throws {
+        guard let info = entry.directory.status(entry.name) else {
             if errno == ENOENT { return }
-            throw HostError(path: displayPath, operation: "remove", errno: errno)
+            throw HostError(path: entry.displayPath, operation: "remove", errno: errno)
         }
-        let result = (info.st_mode & S_IFMT) == S_IFDIR ? rmdir(real) : unlink(real)
-        guard result == 0 else { throw HostError(path: displayPath, operation: "remove", errno: errno) }
+        // AT_REMOVEDIR removes only an empty directory and never follows a link: a directory
+        // swapped for a link since the status above fails here instead of reaching through it.
+        let flags = (info.st_mode & S_IFMT) == S_IFDIR ? AT_REMOVEDIR : 0
+        guard unlinkat(entry.directory.descriptor, entry.name, flags) == 0 else {
+            throw HostError(path: entry.displayPath, operation: "remove", errno: errno)
+        }
     }
 
-    func setMode(real: String, displayPath: String, mode: UInt32) throws {
-        guard chmod(real, mode_t(mode)) == 0 else { throw HostError(path: displayPath, operation: "set mode of", errno: errno) }
+    /// Linux's `fchmodat` ignores AT_SYMLINK_NOFOLLOW, so the object is opened without following
+    /// (O_PATH, which needs no permission on it and has no side effect on a device) and changed
+    /// through its descriptor. A link is refused: its mode means nothing, and chmod would reach
+    /// whatever it points at.
+    func setMode(_ entry: DirectoryEntry, mode: UInt32) throws {
+        let object = openat(entry.directory.descriptor, entry.name, DirectoryHandle.pathOnly | O_NOFOLLOW | O_CLOEXEC)
+        guard object >= 0 else { throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno) }
+        defer { close(object) }
+        var info = stat()
+        guard fstat(object, &info) == 0 else { throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno) }
+        guard info.st_mode & S_IFMT != S_IFLNK else {
+            throw HostError(path: entry.displayPath, operation: "set mode of", reason: "it is a symbolic link",
+                            hint: "a mode is set on a file or a directory, never through a link")
+        }
+        if chmod("/proc/self/fd/\(object)", mode_t(mode)) == 0 { return }
+        guard errno == ENOENT else { throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno) }
+        // No /proc: the object is opened for real, still without following.
+        let opened = openat(entry.directory.descriptor, entry.name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)
+        guard opened >= 0 else { throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno) }
+        defer { close(opened) }
+        guard fchmod(opened, mode_t(mode)) == 0 else { throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno) }
     }
 
-    func setOwner(real: String, displayPath: String, uid: UInt32, gid: UInt32) throws {
-        guard lchown(real, uid, gid) == 0 else { throw HostError(path: displayPath, operation: "set owner of", errno: errno) }
+    func setOwner(_ entry: DirectoryEntry, uid: UInt32, gid: UInt32) throws {
+        guard fchownat(entry.directory.descriptor, entry.name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
+            throw HostError(path: entry.displayPath, operation: "set owner of", errno: errno)
+        }
     }
 }

@@ -14,6 +14,9 @@ public protocol Host: Sendable {
     /// False when ownership is not managed (under `--root`, where users are the host's, not the target's).
     var managesOwnership: Bool { get }
 
+    /// Where `path` is on the machine runbook runs on, the directories on the way resolved and the
+    /// last component not followed: what tells two spellings of one place apart.
+    func realPath(_ path: String) throws -> String
     func status(_ path: String) throws -> FileStatus?
     func read(_ path: String) throws -> Data
     func list(_ path: String) throws -> [String]

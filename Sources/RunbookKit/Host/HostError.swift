@@ -16,8 +16,12 @@ public struct HostError: Error, Sendable, Equatable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// ELOOP comes from opening a name without following it (O_NOFOLLOW) when the name is a link:
+    /// said plainly, with what to do, since the message may be all the operator sees.
     init(path: String, operation: String, errno code: Int32) {
-        self.init(path: path, operation: operation, reason: String(cString: strerror(code)))
+        let reason = code == ELOOP ? "it is a symbolic link, which runbook does not follow there; remove the link, or put the real file in its place"
+            : String(cString: strerror(code))
+        self.init(path: path, operation: operation, reason: reason)
     }
 
     public var description: String { "cannot \(operation) \(path): \(reason)" }

@@ -26,9 +26,9 @@ final class SnapshotJournal {
         return encoder
     }()
 
-    init(path: String, header: SnapshotManifest) throws {
-        self.path = path
-        descriptor = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+    init(_ file: DirectoryEntry, header: SnapshotManifest) throws {
+        path = file.displayPath
+        descriptor = openat(file.directory.descriptor, file.name, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw HostError(path: path, operation: "create journal", errno: errno) }
         try append(Entry(event: .begin, header: header))
     }
@@ -45,8 +45,9 @@ final class SnapshotJournal {
     }
 
     /// Rebuilds the manifest from a journal, as far as it got.
-    static func replay(_ path: String) throws -> SnapshotManifest {
-        let text = String(decoding: try FileSystem().read(real: path, displayPath: path), as: UTF8.self)
+    static func replay(_ file: DirectoryEntry) throws -> SnapshotManifest {
+        let path = file.displayPath
+        let text = String(decoding: try FileSystem().read(file), as: UTF8.self)
         let decoder = JSONDecoder()
         var manifest: SnapshotManifest?
         for line in text.split(separator: "\n") {

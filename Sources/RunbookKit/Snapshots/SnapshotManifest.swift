@@ -13,7 +13,8 @@ public struct SnapshotManifest: Sendable, Codable {
         case succeeded
         /// Failed, and its changes were restored.
         case failed
-        /// Killed midway; found later by the next command.
+        /// Stopped midway with its changes left in place: killed (found later by the next command), or
+        /// failed and then failed to restore. `runbook rollback` undoes it.
         case interrupted
     }
 

@@ -2,50 +2,149 @@ import FoundationEssentials
 import Glibc
 
 /// The state directory (`/var/lib/runbook`, mode 0700): the lock, generated secrets and snapshots.
+///
+/// It is runbook's alone. It is opened without following a link (`O_DIRECTORY|O_NOFOLLOW`), and
+/// every file in it through its descriptor without following one either. It is refused when it
+/// is a link, belongs to another user, or already holds files runbook did not put there: runbook
+/// marks a directory it creates with `.runbook-state`, and takes one made by an earlier version
+/// when everything in it is runbook's (`snapshots/`, `blobs/`, `lock`, `secrets`). Under
+/// `--root` the default one is a target path, resolved inside the root like every other.
 public struct StateDirectory: Sendable {
-    public let path: String
-    public var snapshots: SnapshotStore { SnapshotStore(stateDirectory: path) }
-    var secretsPath: String { path + "/secrets" }
+    /// Where it is, with how to reach it: `StateLock` and messages take this.
+    public let path: StatePath
+    public var snapshots: SnapshotStore { SnapshotStore(state: self) }
 
-    public init(path: String) {
+    static let marker = ".runbook-state"
+    /// The names runbook puts in a state directory; anything else means it is someone else's.
+    static let ownNames: Set<String> = [marker, "snapshots", "blobs", "lock", "secrets", FileSystem.temporaryName(for: "secrets")]
+
+    public init(path: StatePath) {
         self.path = path
     }
 
-    /// Creates a directory (and its missing parents) and makes sure it is mode 0700.
-    static func makePrivateDirectory(_ path: String) throws {
-        var info = stat()
-        if lstat(path, &info) != 0 {
-            let parent = path.parentDirectory
-            if !parent.isEmpty, parent != path, lstat(parent, &info) != 0 {
-                try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true)
+    /// A state directory at a path on the machine runbook runs on, the way `--state-dir` names it.
+    public init(path: String) {
+        self.init(path: StatePath(path: path))
+    }
+
+    /// Opens the state directory, checked as described above, or returns nil when it does not
+    /// exist and `creating` is false. With `creating`, it is made (with its missing parents)
+    /// and marked, and set to mode 0700.
+    func open(creating: Bool) throws -> DirectoryHandle? {
+        guard let parent = try path.parent(creating: creating) else { return nil }
+        var opened = parent.directory.openDirectory(parent.name, flags: O_RDONLY)
+        if case .failure(let failure) = opened, failure.code == ENOENT, creating {
+            guard mkdirat(parent.directory.descriptor, parent.name, 0o700) == 0 || errno == EEXIST else {
+                throw HostError(path: path.description, operation: "create state directory", errno: errno)
             }
-            guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
-                throw HostError(path: path, operation: "create state directory", errno: errno)
+            opened = parent.directory.openDirectory(parent.name, flags: O_RDONLY)
+        }
+        let directory: DirectoryHandle
+        switch opened {
+        case .success(let found): directory = found
+        case .failure(let failure) where failure.code == ENOENT: return nil
+        case .failure(let failure) where failure.code == ENOTDIR:
+            if let target = parent.directory.linkTarget(parent.name) {
+                throw refusal("is a symbolic link (to \(target))", hint: "runbook never follows a link to its state; remove the link, or pass --state-dir with a real directory")
+            }
+            throw refusal("is not a directory", hint: "move it away, or pass --state-dir with another path")
+        case .failure(let failure):
+            throw Diagnostic("cannot read the state directory \(path): \(String(cString: strerror(failure.code)))",
+                             origin: path.origin, hint: "run as root, or pass --state-dir")
+        }
+        try checkOwnership(directory, creating: creating)
+        return directory
+    }
+
+    private func checkOwnership(_ directory: DirectoryHandle, creating: Bool) throws {
+        var info = stat()
+        guard fstat(directory.descriptor, &info) == 0 else {
+            throw HostError(path: path.description, operation: "inspect state directory", errno: errno)
+        }
+        guard info.st_uid == geteuid() else {
+            let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
+            throw refusal("belongs to \(owner), not to the user runbook runs as",
+                          hint: "another user could change the snapshots and secrets in it; pass --state-dir with a directory of your own")
+        }
+        if directory.status(Self.marker) == nil {
+            let names = try FileSystem().list(DirectoryEntry(directory: directory, name: ".", displayPath: path.description))
+            let foreign = names.filter { !Self.ownNames.contains($0) }
+            guard foreign.isEmpty else {
+                let shown = foreign.prefix(3).joined(separator: ", ") + (foreign.count > 3 ? ", ..." : "")
+                throw refusal("already holds files runbook did not make (\(shown))",
+                              hint: "runbook makes its state directory private and fills it; pass --state-dir with a new or empty directory")
+            }
+            if creating {
+                let marker = openat(directory.descriptor, Self.marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+                guard marker >= 0 || errno == EEXIST else {
+                    throw HostError(path: path.description + "/" + Self.marker, operation: "create", errno: errno)
+                }
+                if marker >= 0 {
+                    writeFully(marker, "This directory is runbook's state: its lock, secrets and snapshots.\n")
+                    close(marker)
+                }
             }
         }
-        guard chmod(path, 0o700) == 0 else { throw HostError(path: path, operation: "set mode of", errno: errno) }
+        if creating, info.st_mode & 0o7777 != 0o700 {
+            guard fchmod(directory.descriptor, 0o700) == 0 else {
+                throw HostError(path: path.description, operation: "set mode of", errno: errno)
+            }
+        }
+    }
+
+    private func refusal(_ problem: String, hint: String) -> Diagnostic {
+        Diagnostic("the state directory \(path) \(problem)", origin: path.origin, hint: hint)
+    }
+
+    /// A directory in the state directory (or in one of its directories), opened without
+    /// following a link; made mode 0700 when missing and `creating`.
+    static func subdirectory(_ name: String, of parent: DirectoryHandle, displayPath: String, creating: Bool) throws -> DirectoryHandle? {
+        var opened = parent.openDirectory(name, flags: O_RDONLY)
+        if case .failure(let failure) = opened, failure.code == ENOENT, creating {
+            guard mkdirat(parent.descriptor, name, 0o700) == 0 || errno == EEXIST else {
+                throw HostError(path: displayPath, operation: "create state directory", errno: errno)
+            }
+            opened = parent.openDirectory(name, flags: O_RDONLY)
+        }
+        switch opened {
+        case .success(let directory):
+            if creating, fchmod(directory.descriptor, 0o700) != 0 {
+                throw HostError(path: displayPath, operation: "set mode of", errno: errno)
+            }
+            return directory
+        case .failure(let failure) where failure.code == ENOENT: return nil
+        case .failure(let failure) where failure.code == ENOTDIR:
+            throw HostError(path: displayPath, operation: "use", reason: "it is not a directory (runbook never follows a link in its state directory)",
+                            hint: "move it out of the state directory; runbook makes it again")
+        case .failure(let failure):
+            throw HostError(path: displayPath, operation: "open", errno: failure.code)
+        }
+    }
+
+    /// Opens the state directory, making it when it is missing.
+    func openCreating() throws -> DirectoryHandle {
+        guard let directory = try open(creating: true) else {
+            throw HostError(path: path.description, operation: "open state directory", reason: "it vanished as it was made")
+        }
+        return directory
     }
 
     /// Generated secrets from earlier applies.
     public func storedSecrets() throws -> [String: String] {
-        // Unreadable is not the same as absent: planning as if no secret existed would show a false change.
-        if FileManager.default.fileExists(atPath: path), access(path, R_OK | X_OK) != 0 {
-            throw Diagnostic("cannot read the state directory \(path): \(String(cString: strerror(errno)))",
-                             origin: "--state-dir \(path)", hint: "run as root, or pass --state-dir")
-        }
-        guard FileManager.default.fileExists(atPath: secretsPath) else { return [:] }
-        let data = try FileSystem().read(real: secretsPath, displayPath: secretsPath)
+        guard let directory = try open(creating: false), directory.status("secrets") != nil else { return [:] }
+        let data = try FileSystem().read(DirectoryEntry(directory: directory, name: "secrets", displayPath: path.file("secrets")))
         return try JSONDecoder().decode([String: String].self, from: data)
     }
 
     /// Keeps newly generated secrets, mode 0600, so later applies reuse them.
     public func storeSecrets(_ new: [String: String]) throws {
         guard !new.isEmpty else { return }
-        try Self.makePrivateDirectory(path)
+        let directory = try openCreating()
         var all = try storedSecrets()
         all.merge(new) { old, _ in old }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        try FileSystem().writeAtomically(real: secretsPath, displayPath: secretsPath, data: try encoder.encode(all), mode: 0o600)
+        try FileSystem().writeAtomically(DirectoryEntry(directory: directory, name: "secrets", displayPath: path.file("secrets")),
+                                         data: try encoder.encode(all), mode: 0o600)
     }
 }

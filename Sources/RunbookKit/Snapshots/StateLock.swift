@@ -30,10 +30,10 @@ public final class StateLock {
     /// A holder that died without releasing: the caller reports it.
     public let staleHolder: Holder?
 
-    public init(stateDirectory: String, command: String) throws {
-        try StateDirectory.makePrivateDirectory(stateDirectory)
-        path = stateDirectory + "/lock"
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    public init(stateDirectory: StatePath, command: String) throws {
+        let directory = try StateDirectory(path: stateDirectory).openCreating()
+        path = stateDirectory.file("lock")
+        descriptor = openat(directory.descriptor, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw HostError(path: path, operation: "open lock", errno: errno) }
         let previous = Self.readHolder(descriptor)
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
