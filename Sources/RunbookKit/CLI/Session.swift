@@ -8,6 +8,10 @@ struct Session {
     let console: Console
     let host: any Host
     let state: StateDirectory
+    /// Secrets the state directory keeps: masked in every command's output from the start, so a
+    /// command that cannot load the runbook (a rollback from elsewhere, `snapshots`) still hides
+    /// them. Read once; a secret stored later by another apply is read again by `prepare()`.
+    let keptSecrets: [String]
 
     init(options: CommandLineOptions, console: Console) throws {
         self.options = options
@@ -20,6 +24,7 @@ struct Session {
         }
         host = Self.makeHost(options)
         state = StateDirectory(path: StatePath(flag: options.stateDirectory, host: host))
+        keptSecrets = Array(((try? state.storedSecrets()) ?? [:]).values)
         console.redactor = Redactor(secrets: keptSecrets)
     }
 
@@ -30,10 +35,6 @@ struct Session {
     /// The target seen anew, for a command that has just taken the lock: a host remembers the
     /// directories it resolved, and what it saw before the lock another apply may have changed since.
     func hostUnderLock() -> any Host { Self.makeHost(options) }
-
-    /// Secrets the state directory keeps: masked in every command's output from the start, so a
-    /// command that cannot load the runbook (a rollback from elsewhere, `snapshots`) still hides them.
-    var keptSecrets: [String] { Array(((try? state.storedSecrets()) ?? [:]).values) }
 
     var selection: StepSelection { StepSelection(chapters: Set(options.chapters), only: Set(options.only)) }
 

@@ -123,19 +123,11 @@ public struct PreparedRunbook: Sendable {
         // would be undone by it, or undo it, on every apply, and the runbook would never converge.
         let removals = chapters.flatMap(\.changingSteps).compactMap { $0 as? AbsentStep }
         for step in chapters.flatMap(\.changingSteps) {
-            let paths: [String] = switch step {
-            case let file as FileStep: [file.path]
-            case let link as LinkStep: [link.path]
-            case let absent as AbsentStep: [absent.path]
-            case let run as RunStep: run.createdPath.map { [$0] } ?? []
-            default: []
-            }
-            for path in paths {
-                guard let removal = removals.first(where: { path.hasPrefix($0.path + "/") }) else { continue }
-                found.append(Diagnostic("\(removal.info.id) removes \(removal.path) with everything in it, but \(step.info.id) manages \(path) inside it",
-                                        at: step.info.location,
-                                        hint: "\(removal.info.id) is at \(removal.info.location); the two would undo each other on every apply"))
-            }
+            guard let path = step.managedPath?.path,
+                  let removal = removals.first(where: { path.hasPrefix($0.path + "/") }) else { continue }
+            found.append(Diagnostic("\(removal.info.id) removes \(removal.path) with everything in it, but \(step.info.id) manages \(path) inside it",
+                                    at: step.info.location,
+                                    hint: "\(removal.info.id) is at \(removal.info.location); the two would undo each other on every apply"))
         }
         return found
     }

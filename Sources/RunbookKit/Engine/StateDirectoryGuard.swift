@@ -19,7 +19,7 @@ struct StateDirectoryGuard {
         for chapter in prepared.chapters {
             let blocks = Dictionary(chapter.chapter.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for step in chapter.changingSteps {
-                guard let (key, path) = Self.managedPath(of: step) else { continue }
+                guard let (key, path) = step.managedPath else { continue }
                 let resolved = (try? host.realPath(path)).flatMap { try? LiveHost().realPath($0) }
                 let relation = target.flatMap { Self.relation(of: path, to: $0) }
                     ?? real.flatMap { real in resolved.flatMap { Self.relation(of: $0, to: real) } }
@@ -40,16 +40,6 @@ struct StateDirectoryGuard {
         else { return nil }
         guard real.hasPrefix(root + "/") else { return nil }
         return String(real.dropFirst(root.count))
-    }
-
-    private static func managedPath(of step: any ChangingStep) -> (String, String)? {
-        switch step {
-        case let file as FileStep: ("file", file.path)
-        case let link as LinkStep: ("link", link.path)
-        case let absent as AbsentStep: ("absent", absent.path)
-        case let run as RunStep: run.createdPath.map { ("creates", $0) }
-        default: nil
-        }
     }
 
     private static func relation(of path: String, to state: String) -> String? {

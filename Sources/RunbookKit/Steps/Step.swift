@@ -65,6 +65,18 @@ public enum RunbookStep: Sendable {
 }
 
 extension ChangingStep {
+    /// The path the step manages and the attribute that names it (`file`, `link`, `absent`, or
+    /// `creates` of a run), or nil for a step that manages none (a package, a guarded run).
+    public var managedPath: (attribute: String, path: String)? {
+        switch self {
+        case let file as FileStep: ("file", file.path)
+        case let link as LinkStep: ("link", link.path)
+        case let absent as AbsentStep: ("absent", absent.path)
+        case let run as RunStep: run.createdPath.map { ("creates", $0) }
+        default: nil
+        }
+    }
+
     /// `plan(in:)`, with a failure at the OS boundary reported at the step that met it.
     public func observe(in view: SystemView) throws -> StepPlan {
         do {
