@@ -117,6 +117,8 @@ final class FreshServerTests: XCTestCase {
     func testScenario7StepThroughOnATerminalReachesTheSameStateOnDebian13() throws { try stepThroughOnATerminal(.trixie) }
     func testScenario8EarlierCertificatesAreReplacedAndServed() throws { try earlierCertificatesAreReplaced(.bookworm) }
     func testScenario8EarlierCertificatesAreReplacedAndServedOnDebian13() throws { try earlierCertificatesAreReplaced(.trixie) }
+    func testScenario9AKeyInARotatedLogFailsTheLastChapterOnly() throws { try leakedKeyFailsTheLastChapterOnly(.bookworm) }
+    func testScenario9AKeyInARotatedLogFailsTheLastChapterOnlyOnDebian13() throws { try leakedKeyFailsTheLastChapterOnly(.trixie) }
 
     // MARK: - 1. selfsigned, first apply
 
@@ -356,6 +358,47 @@ final class FreshServerTests: XCTestCase {
         let again = try server.runbook(["apply"])
         XCTAssertEqual(again.status, 0, again.all)
         XCTAssertTrue(again.stdout.contains("Apply complete: no changes"), again.all)
+    }
+
+    // MARK: - 9. a check failing in the last chapter
+
+    /// The key turns up in an old, compressed log: the verify chapter's check fails and says what to
+    /// do, and the chapters that converged and passed their checks stay, so Ollama stays on loopback.
+    /// `rollback` still undoes the whole apply; `apply --atomic` restores every chapter.
+    func leakedKeyFailsTheLastChapterOnly(_ release: DebianRelease) throws {
+        let server = try freshServer("s9", release)
+        let key = String(repeating: "5e", count: 32)
+        let varsFile = server.root.appendingPathComponent("root/leaked.vars")
+        try Data("secret=\(key)\n".utf8).write(to: varsFile)
+        XCTAssertEqual(chmod(varsFile.path, 0o600), 0)
+        let logs = server.root.appendingPathComponent("var/log/nginx")
+        try FileManager.default.createDirectory(at: logs, withIntermediateDirectories: true)
+        let rotated = logs.appendingPathComponent("inference-access.log.2")
+        try Data("{\"uri\":\"/api/generate?key=\(key)\",\"status\":200}\n".utf8).write(to: rotated)
+        XCTAssertEqual(try Subprocess.run("/usr/bin/gzip", [rotated.path]).status, 0)
+        let chapters = try Self.numberedChapters().map { String($0.dropLast(3)) }
+
+        let failed = try server.runbook(["apply", "--vars-file", "/root/leaked.vars"])
+        XCTAssertEqual(failed.status, 1, failed.all)
+        XCTAssertTrue(failed.stderr.contains("an accepted key appears in: /var/log/nginx/inference-access.log.2.gz"), failed.all)
+        XCTAssertTrue(failed.stderr.contains("Rotate it: follow \"Rotating the key without downtime\" in 07-inference-site.md"), failed.all)
+        XCTAssertTrue(failed.stderr.contains("Kept 7 chapters that converged and passed their checks: \(chapters.dropLast().joined(separator: ", "))."),
+                      failed.all)
+        XCTAssertFalse(failed.all.contains(key), "the leaked key is not shown again")
+        XCTAssertEqual(listeners(try server.run("ss -Hltn").stdout, port: 11434), ["127.0.0.1:11434"],
+                       "a failing last check doesn't undo the hardening")
+        XCTAssertEqual(try properties(server, unit: "ollama", ["DropInPaths"])["DropInPaths"]?.split(separator: " ").map(String.init),
+                       Self.ollamaDropIns)
+
+        let rollback = try server.runbook(["rollback"])
+        XCTAssertEqual(rollback.status, 0, rollback.all)
+        try assertOllamaListensEverywhereAgain(server)
+
+        let atomic = try server.runbook(["apply", "--atomic", "--vars-file", "/root/leaked.vars"])
+        XCTAssertEqual(atomic.status, 1, atomic.all)
+        XCTAssertTrue(atomic.stderr.contains("an accepted key appears in"), atomic.all)
+        XCTAssertFalse(atomic.stderr.contains("Kept"), atomic.all)
+        try assertOllamaListensEverywhereAgain(server)
     }
 
     // MARK: - What "converged" means, seen from outside the runbook

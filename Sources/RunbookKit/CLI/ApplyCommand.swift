@@ -19,6 +19,7 @@ struct ApplyCommand {
         let planRenderer = PlanTextRenderer(style: console.style)
         var options = Applier.Options()
         options.stepMode = session.options.stepMode
+        options.atomic = session.options.atomic
         options.selection = session.selection
         let json = session.options.json
         let applier = Applier(
@@ -58,11 +59,20 @@ struct ApplyCommand {
         console.error("\n" + failure)
         if let restoreError = outcome.restoreError {
             console.error("error: restoring failed too: \(restoreError)\n`runbook rollback \(outcome.snapshotID ?? 0)` retries it.")
-        } else if outcome.restored.isEmpty {
-            console.error("Nothing had been changed.")
+            return
+        }
+        let whose = outcome.keptChapters.isEmpty ? "this apply" : "chapter \(outcome.failedChapter ?? "")"
+        if outcome.restored.isEmpty {
+            console.error("Nothing that \(whose) changed needed restoring.")
         } else {
-            console.error("Restored \(outcome.restored.count) path\(outcome.restored.count == 1 ? " to its" : "s to their") state before this apply:")
+            console.error("Restored \(outcome.restored.count) path\(outcome.restored.count == 1 ? "" : "s") to \(outcome.restored.count == 1 ? "its" : "their") state before \(whose) changed \(outcome.restored.count == 1 ? "it" : "them"):")
             for path in outcome.restored { console.error("  \(path)") }
+        }
+        guard !outcome.keptChapters.isEmpty else { return }
+        let kept = outcome.keptChapters.count
+        console.error("Kept \(kept) chapter\(kept == 1 ? " that" : "s that") converged and passed \(kept == 1 ? "its" : "their") checks: \(outcome.keptChapters.joined(separator: ", ")).")
+        if let snapshot = outcome.snapshotID {
+            console.error("`runbook rollback` restores the state from before this whole apply (snapshot \(snapshot)); `runbook apply --atomic` restores everything on a failure.")
         }
     }
 
@@ -72,12 +82,15 @@ struct ApplyCommand {
             var changedSteps: Int
             var snapshot: Int?
             var failure: String?
+            var failedChapter: String?
+            var keptChapters: [String]
             var restored: [String]
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let summary = Summary(ok: outcome.failure == nil, changedSteps: outcome.changedSteps, snapshot: outcome.snapshotID,
-                              failure: outcome.failure, restored: outcome.restored)
+                              failure: outcome.failure, failedChapter: outcome.failedChapter, keptChapters: outcome.keptChapters,
+                              restored: outcome.restored)
         session.console.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
     }
 }

@@ -26,7 +26,7 @@ struct CommandDeclaration: Sendable {
     static let all: [CommandDeclaration] = [
         CommandDeclaration(name: "check", flags: runbookInput.union(target).union(output), positional: .none),
         CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection), positional: .none),
-        CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step"]),
+        CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step", "--atomic"]),
                            positional: .none),
         CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(["--no-color", "--force"]),
                            positional: .optionalSnapshotID),
@@ -41,7 +41,8 @@ struct CommandDeclaration: Sendable {
     /// Every flag the parser knows, with whether it takes a value.
     static let knownFlags: [String: Bool] = [
         "--runbook": true, "--root": true, "--state-dir": true, "--var": true, "--vars-file": true, "--chapter": true,
-        "--only": true, "--json": false, "--no-color": false, "--step": false, "--force": false,
+        "--only": true, "--json": false, "--no-color": false, "--step": false, "--atomic": false,
+        "--force": false,
     ]
 
     /// The flags that may be given more than once; any other given twice is ambiguous.

@@ -18,6 +18,7 @@ public struct CommandLineOptions: Sendable {
     public var json = false
     public var noColor = false
     public var stepMode = false
+    public var atomic = false
     public var chapters: [String] = []
     public var only: [String] = []
     public var force = false
@@ -99,6 +100,7 @@ public struct CommandLineOptions: Sendable {
             case "--json": json = true
             case "--no-color": noColor = true
             case "--step": stepMode = true
+            case "--atomic": atomic = true
             case "--force": force = true
             case "--version": version = true
             default: help = true

@@ -68,15 +68,19 @@ enum HelpText {
         and the content's sha256 before and after.
         """,
         "apply": """
-        runbook apply [--step] [--chapter NAME] [--only ID] [--runbook DIR] [--var NAME=VALUE]
-                      [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--no-color]
+        runbook apply [--step] [--atomic] [--chapter NAME] [--only ID] [--runbook DIR]
+                      [--var NAME=VALUE] [--vars-file FILE] [--root DIR] [--state-dir DIR]
+                      [--json] [--no-color]
 
         Takes the state directory lock, then runs the chapters in order. Every path is recorded in
         a new snapshot before it changes; files are written atomically. Handlers run once at the
-        end of a chapter, checks after them. On any failure the apply restores what it changed,
-        reruns the handlers it ran, and exits 1 naming the step's file:line.
+        end of a chapter, checks after them. A chapter is the unit of failure: on a failure the
+        apply restores what the failing chapter changed, reruns the handlers it ran, exits 1
+        naming the step's file:line, and keeps the chapters before it, which converged and passed
+        their checks. `runbook rollback` still returns to the state from before the whole apply.
 
           --step          ask before each step, showing its heading and plan
+          --atomic        on a failure, restore everything this apply changed, every chapter
           --chapter NAME  only this chapter (file name, with or without .md, or title); repeatable
           --only ID       only this step id, like 02-nginx/3; repeatable
         """,

@@ -5,12 +5,19 @@ import Glibc
 ///
 /// For each chapter: every step observes the system and its changes are made (each path
 /// snapshotted first, files written atomically, validations run with the new file in place);
-/// then the notified handlers run once, in runbook order; then the checks. On any failure the
-/// apply restores what it changed, newest first, reruns the handlers it had run so services
-/// pick the restored configuration back up, and reports the failure.
+/// then the notified handlers run once, in runbook order; then the checks.
+///
+/// A chapter is the unit of failure. On a failure the apply restores what the failing chapter
+/// changed, newest first, reruns the handlers that chapter had run so services pick the restored
+/// configuration back up, and stops. Chapters that converged and passed their own checks stay
+/// applied: a check failing at the end must not undo hardening that earlier chapters made and
+/// verified. With `atomic` it restores the whole apply instead. Either way the snapshot covers
+/// the whole apply, so `runbook rollback` returns to the state from before it.
 public final class Applier {
     public struct Options: Sendable {
         public var stepMode = false
+        /// Restore the whole apply on a failure, not just the failing chapter.
+        public var atomic = false
         public var selection = StepSelection()
         public init() {}
     }
@@ -23,6 +30,10 @@ public final class Applier {
         public var restored: [String]
         public var restoreError: String?
         public var quit: Bool
+        /// The chapters that converged and passed their checks before the failure, and stay applied.
+        public var keptChapters: [String] = []
+        /// The chapter that failed; its changes (or, with `atomic`, the whole apply's) were restored.
+        public var failedChapter: String?
     }
 
     let prepared: PreparedRunbook
@@ -35,6 +46,8 @@ public final class Applier {
     private var recorder: SnapshotRecorder?
     private var askEachStep: Bool
     private var sensitivePaths: Set<String> = []
+    private var convergedChapters: [String] = []
+    private var currentChapter: String?
 
     public init(prepared: PreparedRunbook, host: any Host, state: StateDirectory, options: Options, redactor: Redactor,
                 report: @escaping (ApplyEvent) -> Void, decide: @escaping (StepPlan) -> StepDecision) {
@@ -58,8 +71,11 @@ public final class Applier {
         var changed = 0
         do {
             for chapter in selectedChapters where !chapter.steps.isEmpty {
+                currentChapter = chapter.chapter.name
+                recorder?.beginChapter()
                 let (count, quit) = try run(chapter)
                 changed += count
+                convergedChapters.append(chapter.chapter.name)
                 if quit {
                     try recorder?.finish(.succeeded)
                     return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: true)
@@ -168,33 +184,44 @@ public final class Applier {
         }
     }
 
-    /// Restores this apply's changes, reruns the handlers it had run, and reports the failure.
+    /// Restores the failing chapter's changes (with `atomic`, the whole apply's), reruns the
+    /// handlers that had run for them, and reports the failure.
     private func fail(_ error: Error, changed: Int) throws -> Outcome {
         let failure = "\(error)"
-        guard let recorder else {
-            return Outcome(snapshotID: nil, changedSteps: changed, failure: failure, restored: [], quit: false)
-        }
-        report(.restoring(reason: "a step failed; restoring what this apply changed"))
+        let keepsEarlierChapters = !options.atomic
+        var outcome = Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: failure, restored: [], quit: false,
+                              keptChapters: keepsEarlierChapters ? convergedChapters : [], failedChapter: currentChapter)
+        guard let recorder else { return outcome }
+        let records = keepsEarlierChapters ? recorder.chapterBaseline : recorder.manifest.records
+        let handlersRun = keepsEarlierChapters ? recorder.chapterHandlers : recorder.manifest.handlersRun
+        report(.restoring(reason: keepsEarlierChapters ? "a step failed; restoring what chapter \(currentChapter ?? "") changed"
+                                                       : "a step failed; restoring what this apply changed"))
         let restorer = Restorer(host: host, store: recorder.store, executor: ChangeExecutor(host: host, recorder: nil))
-        var restored: [String] = []
-        var restoreError: String?
         do {
-            restored = try restorer.restore(recorder.manifest)
-            for path in restored {
+            outcome.restored = try restorer.restore(records)
+            for path in outcome.restored {
+                // The snapshot's after-state becomes the restored one, so `runbook rollback` sees no drift there.
+                if keepsEarlierChapters { try recorder.recordAfter(path, on: host) }
                 let (state, _) = try PathState.observe(path, on: host)
                 report(.restored(path: path, to: state))
             }
-            let handlersToRerun = Set(recorder.manifest.handlersRun)
-                .intersection(recorder.manifest.records.flatMap(\.notifies))
+            let handlersToRerun = Set(handlersRun).intersection(records.flatMap(\.notifies))
             for handler in prepared.handlers where handlersToRerun.contains(handler.name) {
                 let result = try host.run(handler.script)
                 report(.handlerRerun(name: handler.name, outcome: result.succeeded ? "ok" : "exited \(result.status)"))
             }
         } catch {
-            restoreError = "\(error)"
+            outcome.restoreError = "\(error)"
         }
-        try recorder.finish(restoreError == nil ? .failed : .interrupted, failure: redactor.redact(failure))
-        return Outcome(snapshotID: recorder.id, changedSteps: changed, failure: failure, restored: restored,
-                       restoreError: restoreError, quit: false)
+        let status: SnapshotManifest.Status
+        if outcome.restoreError != nil {
+            status = .interrupted
+        } else if keepsEarlierChapters && recorder.earlierChaptersChanged {
+            status = .partial
+        } else {
+            status = .failed
+        }
+        try recorder.finish(status, failure: redactor.redact(failure))
+        return outcome
     }
 }

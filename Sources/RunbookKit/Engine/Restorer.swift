@@ -50,8 +50,13 @@ struct Restorer {
 
     /// Restores every record of the snapshot, last first; returns the paths restored.
     func restore(_ manifest: SnapshotManifest) throws -> [String] {
+        try restore(manifest.records)
+    }
+
+    /// Puts each record's path back to its `before` state, last first; returns the paths restored.
+    func restore(_ records: [PathRecord]) throws -> [String] {
         var restored: [String] = []
-        for record in manifest.records.reversed() {
+        for record in records.reversed() {
             let step = StepInfo(restoring: record)
             for change in try changes(toRestore: record) {
                 try executor.perform(change, step: step, notifies: record.notifies, sensitive: record.sensitive)

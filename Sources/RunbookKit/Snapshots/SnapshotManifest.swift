@@ -13,6 +13,9 @@ public struct SnapshotManifest: Sendable, Codable {
         case succeeded
         /// Failed, and its changes were restored.
         case failed
+        /// Failed in one chapter, whose changes were restored; the chapters before it converged,
+        /// passed their checks and stay applied. `runbook rollback` undoes them.
+        case partial
         /// Stopped midway with its changes left in place: killed (found later by the next command), or
         /// failed and then failed to restore. `runbook rollback` undoes it.
         case interrupted

@@ -9,6 +9,14 @@ public final class SnapshotRecorder {
     public private(set) var manifest: SnapshotManifest
     private let journal: SnapshotJournal
     private var recordedPaths: Set<String> = []
+    private var chapterPaths: Set<String> = []
+    /// Each path the current chapter changed, with its state when the chapter first touched it:
+    /// what restoring the chapter alone puts back. Not journaled: a kill leaves the whole apply to undo.
+    public private(set) var chapterBaseline: [PathRecord] = []
+    /// The handlers run since the current chapter began.
+    public private(set) var chapterHandlers: [String] = []
+    /// Whether the chapters before the current one changed paths or installed packages.
+    public private(set) var earlierChaptersChanged = false
 
     init(store: SnapshotStore, manifest: SnapshotManifest, journal: SnapshotJournal) {
         self.store = store
@@ -18,12 +26,22 @@ public final class SnapshotRecorder {
 
     public var id: Int { manifest.id }
 
+    /// Starts a chapter: what it changes from here on can be restored without touching earlier chapters.
+    public func beginChapter() {
+        earlierChaptersChanged = !manifest.records.isEmpty || !manifest.packagesInstalled.isEmpty
+        chapterPaths = []
+        chapterBaseline = []
+        chapterHandlers = []
+    }
+
     /// Records what is at `path` now, unless this snapshot already holds its prior state.
     public func recordBefore(_ path: String, on host: any Host, stepID: String, notifies: [String], sensitive: Bool) throws {
-        guard recordedPaths.insert(path).inserted else { return }
+        guard chapterPaths.insert(path).inserted else { return }
         let (state, content) = try PathState.observe(path, on: host)
         if let content { _ = try store.storeBlob(content) }
         let record = PathRecord(path: path, stepID: stepID, notifies: notifies, before: state, after: nil, sensitive: sensitive)
+        chapterBaseline.append(record)
+        guard recordedPaths.insert(path).inserted else { return }
         try journal.append(SnapshotJournal.Entry(event: .before, record: record))
         manifest.records.append(record)
     }
@@ -40,6 +58,7 @@ public final class SnapshotRecorder {
     public func recordHandler(_ name: String) throws {
         try journal.append(SnapshotJournal.Entry(event: .handler, names: [name]))
         manifest.handlersRun.append(name)
+        chapterHandlers.append(name)
     }
 
     public func recordPackages(_ names: [String]) throws {
