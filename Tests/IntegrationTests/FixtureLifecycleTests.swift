@@ -122,7 +122,7 @@ final class FixtureLifecycleTests: XCTestCase {
         XCTAssertEqual(show.status, 0, show.all)
         XCTAssertTrue(show.stdout.contains("/etc/demo/key.conf"), show.stdout)
         XCTAssertTrue(show.stdout.contains("before: absent"), show.stdout)
-        XCTAssertTrue(show.stdout.contains("(holds a secret)"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("(content withheld: it may hold a secret)"), show.stdout)
     }
 
     func testDriftIsShownAndRollbackRefusesWithoutForce() throws {

@@ -241,6 +241,19 @@ final class FreshServerTests: XCTestCase {
         XCTAssertTrue(again.stdout.contains("Apply complete: no changes"), again.all)
         XCTAssertEqual(pebble.issuedCertificates, issued, "no new certificate was requested")
         XCTAssertEqual(try servedCertificate(trusting: root).fingerprint, served.fingerprint)
+
+        // The certificate's lineage goes with the rollback, so the timer has nothing left to renew
+        // for a site that is gone; the package stays, and the rollback says how to remove it.
+        let rollback = try server.runbook(["rollback"])
+        XCTAssertEqual(rollback.status, 0, rollback.all)
+        XCTAssertTrue(rollback.stdout.contains("`apt-get purge certbot` removes them"), rollback.all)
+        for made in ["live/\(Self.domain)", "archive/\(Self.domain)", "renewal/\(Self.domain).conf"] {
+            XCTAssertFalse(FileManager.default.fileExists(atPath: server.root.appendingPathComponent("etc/letsencrypt/\(made)").path),
+                           "rollback removes /etc/letsencrypt/\(made)")
+        }
+        let renewal = try server.run("certbot renew --no-random-sleep-on-renew")
+        XCTAssertEqual(renewal.status, 0, "with no lineage left, a renewal has nothing to do and doesn't fail:\n\(renewal.all)")
+        XCTAssertTrue(renewal.all.contains("No renewals were attempted"), renewal.all)
     }
 
     // MARK: - 5. failed validation

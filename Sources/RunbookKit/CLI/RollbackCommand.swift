@@ -41,7 +41,7 @@ struct RollbackCommand {
         let outcome = try rollback.run(targets, runbook: session.options.runbook)
         console.line("\nRestored \(outcome.restored.count) path\(outcome.restored.count == 1 ? "" : "s"); this rollback is snapshot \(outcome.snapshotID.map(String.init) ?? "?") (`runbook rollback` undoes it).")
         if !outcome.packagesKept.isEmpty {
-            console.line("Packages the apply installed stay installed: \(outcome.packagesKept.joined(separator: ", ")). Remove them with apt-get if you no longer want them.")
+            console.line("Packages the apply installed stay installed: \(outcome.packagesKept.joined(separator: ", ")). `apt-get purge \(outcome.packagesKept.joined(separator: " "))` removes them, with what they set up (services, timers), if you no longer want them.")
         }
         return .success
     }

@@ -48,7 +48,7 @@ struct SnapshotsCommand {
             if !manifest.handlersRun.isEmpty { console.line("handlers run: \(manifest.handlersRun.joined(separator: ", "))") }
             if !manifest.packagesInstalled.isEmpty { console.line("packages installed: \(manifest.packagesInstalled.joined(separator: ", "))") }
             for record in manifest.records {
-                console.line("  \(record.path)  [\(record.stepID)]\(record.sensitive ? " (holds a secret)" : "")")
+                console.line("  \(record.path)  [\(record.stepID)]\(record.sensitive ? " (content withheld: it may hold a secret)" : "")")
                 console.line("      before: \(record.before.summary)")
                 console.line("      after:  \(record.after?.summary ?? "unknown (interrupted)")")
             }

@@ -33,13 +33,10 @@ struct ChangeExecutor {
             break
         case .installPackages(let names):
             try install(names, step: step)
-        case .runScript(let command, let creates):
-            // What the guard says the script makes, from its outermost missing directory down, is
-            // recorded as absent, so a rollback removes it (a key file made beside it included).
-            let made = try creates.map { try outermostMissing($0) } ?? nil
-            if let made { try recorder?.recordBefore(made, on: host, stepID: step.id, notifies: notifies, sensitive: false) }
+        case .runScript(let command, let made):
+            let recorded = try made.map { try recordMade($0, step: step, notifies: notifies) }
             let result = try host.run(command)
-            if let made { try recorder?.recordAfter(made, on: host) }
+            for tree in recorded { try recordAfterScript(tree, step: step, notifies: notifies) }
             guard result.succeeded else {
                 throw StepFailure(step: step, message: "the script exited \(result.status)", output: result.output)
             }
@@ -60,6 +57,55 @@ struct ChangeExecutor {
         try recorder?.recordBefore(path, on: host, stepID: step.id, notifies: notifies, sensitive: sensitive)
         try host.remove(path)
         try recorder?.recordAfter(path, on: host)
+    }
+
+    /// What a script says it makes, as recorded before it runs.
+    private struct MadeTree {
+        /// The path recorded: the outermost missing one of the made path and its ancestors, or the made path itself.
+        var top: String
+        /// Every path under `top` that existed before the script ran, `top` included.
+        var existing: Set<String>
+    }
+
+    /// Records a made path before the script runs. A missing one is recorded as absent from its
+    /// outermost missing directory down, so a rollback removes it with everything in it (a key file
+    /// made beside it included); an existing one is recorded with everything in it, parents first.
+    /// Either way as sensitive: what scripts make is often a private key, whose content no drift
+    /// report may show.
+    private func recordMade(_ path: String, step: StepInfo, notifies: [String]) throws -> MadeTree {
+        let top = try outermostMissing(path) ?? path
+        var existing: Set<String> = []
+        try walk(top) { entry in
+            existing.insert(entry)
+            try recorder?.recordBefore(entry, on: host, stepID: step.id, notifies: notifies, sensitive: true)
+        }
+        if existing.isEmpty { try recorder?.recordBefore(top, on: host, stepID: step.id, notifies: notifies, sensitive: true) }
+        return MadeTree(top: top, existing: existing)
+    }
+
+    /// Records each path's state after the script: what existed before gets its after-state; what the
+    /// script added inside an existing tree is recorded as having been absent, so a rollback removes it.
+    private func recordAfterScript(_ tree: MadeTree, step: StepInfo, notifies: [String]) throws {
+        guard !tree.existing.isEmpty else {
+            try recorder?.recordAfter(tree.top, on: host)
+            return
+        }
+        for path in tree.existing.sorted() { try recorder?.recordAfter(path, on: host) }
+        try walk(tree.top) { entry in
+            if !tree.existing.contains(entry) {
+                try recorder?.recordAppeared(entry, on: host, stepID: step.id, notifies: notifies)
+            }
+        }
+    }
+
+    /// `path` and, for a directory, everything in it, parents before their children; nothing when it is missing.
+    private func walk(_ path: String, _ visit: (String) throws -> Void) throws {
+        guard let status = try host.status(path) else { return }
+        try visit(path)
+        guard status.kind == .directory else { return }
+        for name in try host.list(path).sorted() {
+            try walk(path == "/" ? "/\(name)" : "\(path)/\(name)", visit)
+        }
     }
 
     /// The outermost of `path` and its ancestors that does not exist, or nil when `path` exists.

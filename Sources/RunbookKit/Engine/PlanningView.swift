@@ -125,8 +125,8 @@ final class PlanningView: SystemView {
             case .makeLink(let path, let target): pending[path] = (.link(target), id)
             case .remove(let path): pending[path] = (.absent, id)
             case .installPackages(let names): installing += names.map { ($0, id) }
-            case .runScript(_, let creates):
-                if let creates { pending[creates] = (.createdByCommand, id) }
+            case .runScript(_, let made):
+                for path in made { pending[path] = (.createdByCommand, id) }
             }
         }
         // Under --root packages are never installed, but later steps may still depend on them.

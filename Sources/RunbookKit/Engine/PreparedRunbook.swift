@@ -123,11 +123,12 @@ public struct PreparedRunbook: Sendable {
         // would be undone by it, or undo it, on every apply, and the runbook would never converge.
         let removals = chapters.flatMap(\.changingSteps).compactMap { $0 as? AbsentStep }
         for step in chapters.flatMap(\.changingSteps) {
-            guard let path = step.managedPath?.path,
-                  let removal = removals.first(where: { path.hasPrefix($0.path + "/") }) else { continue }
-            found.append(Diagnostic("\(removal.info.id) removes \(removal.path) with everything in it, but \(step.info.id) manages \(path) inside it",
-                                    at: step.info.location,
-                                    hint: "\(removal.info.id) is at \(removal.info.location); the two would undo each other on every apply"))
+            for (_, path) in step.managedPaths {
+                guard let removal = removals.first(where: { path.hasPrefix($0.path + "/") }) else { continue }
+                found.append(Diagnostic("\(removal.info.id) removes \(removal.path) with everything in it, but \(step.info.id) manages \(path) inside it",
+                                        at: step.info.location,
+                                        hint: "\(removal.info.id) is at \(removal.info.location); the two would undo each other on every apply"))
+            }
         }
         return found
     }

@@ -19,15 +19,16 @@ struct StateDirectoryGuard {
         for chapter in prepared.chapters {
             let blocks = Dictionary(chapter.chapter.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for step in chapter.changingSteps {
-                guard let (key, path) = step.managedPath else { continue }
-                let resolved = (try? host.realPath(path)).flatMap { try? LiveHost().realPath($0) }
-                let relation = target.flatMap { Self.relation(of: path, to: $0) }
-                    ?? real.flatMap { real in resolved.flatMap { Self.relation(of: $0, to: real) } }
-                guard let relation else { continue }
-                let location = blocks[step.info.id]?.word(key)?.location ?? step.info.location
-                collector.record(Diagnostic("\(key)=\(path) \(relation) runbook's state directory \(state.path)", at: location,
-                                            hint: "runbook keeps the snapshots that undo an apply and the generated secrets there; "
-                                                + "manage another path, or pass --state-dir with a directory no step touches"))
+                for (key, path) in step.managedPaths {
+                    let resolved = (try? host.realPath(path)).flatMap { try? LiveHost().realPath($0) }
+                    let relation = target.flatMap { Self.relation(of: path, to: $0) }
+                        ?? real.flatMap { real in resolved.flatMap { Self.relation(of: $0, to: real) } }
+                    guard let relation else { continue }
+                    let location = blocks[step.info.id]?.word(key)?.location ?? step.info.location
+                    collector.record(Diagnostic("\(key)=\(path) \(relation) runbook's state directory \(state.path)", at: location,
+                                                hint: "runbook keeps the snapshots that undo an apply and the generated secrets there; "
+                                                    + "manage another path, or pass --state-dir with a directory no step touches"))
+                }
             }
         }
         try collector.throwIfAny()

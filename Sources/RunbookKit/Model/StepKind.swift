@@ -32,7 +32,7 @@ public enum StepKind: String, Sendable, Codable, CaseIterable {
         case .link: return common.union(["to", "notify"])
         case .absent: return common.union(["notify"])
         case .package: return common.union(["notify"])
-        case .run: return common.union(["creates", "unless", "onlyif", "always", "notify"])
+        case .run: return common.union(["creates", "unless", "onlyif", "always", "notify", "makes"])
         case .handler: return common.union(["when"])
         case .check: return common.union(["retries", "delay"])
         case .httpCheck: return common.union(["retries", "delay", "expect", "contains", "resolve", "cacert"])

@@ -46,6 +46,19 @@ public final class SnapshotRecorder {
         manifest.records.append(record)
     }
 
+    /// Records a path that appeared while a script ran, inside a tree it said it makes: absent
+    /// before, so that a rollback removes it.
+    public func recordAppeared(_ path: String, on host: any Host, stepID: String, notifies: [String]) throws {
+        guard chapterPaths.insert(path).inserted else { return }
+        let record = PathRecord(path: path, stepID: stepID, notifies: notifies, before: .absent, after: nil, sensitive: true)
+        chapterBaseline.append(record)
+        if recordedPaths.insert(path).inserted {
+            try journal.append(SnapshotJournal.Entry(event: .before, record: record))
+            manifest.records.append(record)
+        }
+        try recordAfter(path, on: host)
+    }
+
     public func recordAfter(_ path: String, on host: any Host) throws {
         let (state, content) = try PathState.observe(path, on: host)
         if let content { _ = try store.storeBlob(content) }

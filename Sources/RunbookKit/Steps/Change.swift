@@ -13,8 +13,9 @@ public enum Change: Sendable, Equatable {
     /// Removes a file, a link, or a directory with everything in it.
     case remove(path: String)
     case installPackages([String])
-    /// Runs a script. `creates` is what its guard says it makes, recorded so a rollback removes it.
-    case runScript(ShellCommand, creates: String?)
+    /// Runs a script. `makes` is what it says it makes (its `creates=` and `makes=` paths), recorded
+    /// so that a rollback removes it, or puts back what was there.
+    case runScript(ShellCommand, makes: [String])
 
     /// The same change with its path rewritten by `resolve`.
     func resolved(_ resolve: (String) throws -> String) rethrows -> Change {

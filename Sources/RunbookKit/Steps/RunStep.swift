@@ -6,7 +6,8 @@
 /// ```
 /// ````
 /// Guards: `creates=PATH` (runs while PATH is missing), `unless=CMD` (runs while CMD fails),
-/// `onlyif=CMD` (runs while CMD succeeds), or `always`.
+/// `onlyif=CMD` (runs while CMD succeeds), or `always`. `makes=PATH[,PATH…]` names more of what
+/// the script makes, so that a rollback can remove it.
 public struct RunStep: ChangingStep {
     public enum Guard: Sendable, Equatable {
         case creates(String)
@@ -19,6 +20,8 @@ public struct RunStep: ChangingStep {
     public let script: ShellCommand
     public let guardCondition: Guard
     public let notifies: [String]
+    /// What `makes=` says the script makes besides its `creates=` path, recorded so a rollback removes it.
+    public let makes: [String]
 
     init(_ source: StepSource) throws {
         let guards = ["creates", "unless", "onlyif", "always"].filter { source.block.has($0) }
@@ -43,14 +46,15 @@ public struct RunStep: ChangingStep {
         script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
         info = source.info("run \(body.lines(omittingEmpty: true).first ?? "")")
         notifies = try source.list("notify")
+        makes = try source.paths("makes")
     }
 
     /// What the `creates=` guard says the script makes.
     public var createdPath: String? { if case .creates(let path) = guardCondition { path } else { nil } }
 
     public func plan(in view: SystemView) throws -> StepPlan {
-        let made = createdPath
-        let run = StepPlan(step: info, outcome: .change, changes: [.runScript(script, creates: made)], notifies: notifies)
+        let made = (createdPath.map { [$0] } ?? []) + makes
+        let run = StepPlan(step: info, outcome: .change, changes: [.runScript(script, makes: made)], notifies: notifies)
         switch guardCondition {
         case .always:
             guard view.host.runsProcesses else { return skipped("runs every time") }
@@ -85,6 +89,7 @@ public struct RunStep: ChangingStep {
     private func with(_ plan: StepPlan, detail: String) -> StepPlan {
         var plan = plan
         plan.details.append(detail)
+        if !makes.isEmpty { plan.details.append("makes \(makes.joined(separator: ", ")), which a rollback removes or puts back") }
         return plan
     }
 

@@ -65,15 +65,15 @@ public enum RunbookStep: Sendable {
 }
 
 extension ChangingStep {
-    /// The path the step manages and the attribute that names it (`file`, `link`, `absent`, or
-    /// `creates` of a run), or nil for a step that manages none (a package, a guarded run).
-    public var managedPath: (attribute: String, path: String)? {
+    /// The paths the step manages and the attribute that names each (`file`, `link`, `absent`, or
+    /// `creates` and `makes` of a run); none for a package or a run that names no path.
+    public var managedPaths: [(attribute: String, path: String)] {
         switch self {
-        case let file as FileStep: ("file", file.path)
-        case let link as LinkStep: ("link", link.path)
-        case let absent as AbsentStep: ("absent", absent.path)
-        case let run as RunStep: run.createdPath.map { ("creates", $0) }
-        default: nil
+        case let file as FileStep: [("file", file.path)]
+        case let link as LinkStep: [("link", link.path)]
+        case let absent as AbsentStep: [("absent", absent.path)]
+        case let run as RunStep: (run.createdPath.map { [("creates", $0)] } ?? []) + run.makes.map { ("makes", $0) }
+        default: []
         }
     }
 

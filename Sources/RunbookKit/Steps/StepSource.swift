@@ -27,7 +27,16 @@ struct StepSource {
     /// An absolute path without `..`, the way every step names what it manages.
     func path(_ key: String) throws -> String? {
         try refuseSecret(in: key)
-        guard let value = try string(key) else { return nil }
+        return try string(key).map { try checkedPath($0, key: key) }
+    }
+
+    /// A comma-separated list of paths, each as ``path(_:)`` takes it.
+    func paths(_ key: String) throws -> [String] {
+        try refuseSecret(in: key)
+        return try list(key).map { try checkedPath($0, key: key) }
+    }
+
+    private func checkedPath(_ value: String, key: String) throws -> String {
         guard value.hasPrefix("/") else {
             throw Diagnostic("\(key)= must be an absolute path, not '\(value)'", at: location(key), hint: "start it with /")
         }
