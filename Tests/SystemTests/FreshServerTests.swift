@@ -246,7 +246,7 @@ final class FreshServerTests: XCTestCase {
         // for a site that is gone; the package stays, and the rollback says how to remove it.
         let rollback = try server.runbook(["rollback"])
         XCTAssertEqual(rollback.status, 0, rollback.all)
-        XCTAssertTrue(rollback.stdout.contains("`apt-get purge certbot` removes them"), rollback.all)
+        XCTAssertTrue(rollback.stdout.contains(" certbot` removes them, with what they set up (services, timers)"), rollback.all)
         for made in ["live/\(Self.domain)", "archive/\(Self.domain)", "renewal/\(Self.domain).conf"] {
             XCTAssertFalse(FileManager.default.fileExists(atPath: server.root.appendingPathComponent("etc/letsencrypt/\(made)").path),
                            "rollback removes /etc/letsencrypt/\(made)")
