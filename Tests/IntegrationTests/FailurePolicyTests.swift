@@ -6,27 +6,22 @@ import XCTest
 /// `--atomic` restores every chapter. Runs on the live host with every path in a temporary folder,
 /// so the checks that fail are real ones.
 final class FailurePolicyTests: XCTestCase {
-    let runbook = RunbookBinary.fixtures.appendingPathComponent("runbooks/chapters").path
-    var base: URL!
-    var state: URL!
+    var sandbox: LiveSandbox!
 
     override func setUpWithError() throws {
-        let temporary = try makeTemporaryDirectory(self, "chapters")
-        base = temporary.appendingPathComponent("base")
-        state = temporary.appendingPathComponent("state")
-        try FileManager.default.createDirectory(at: base.appendingPathComponent("etc"), withIntermediateDirectories: true)
+        sandbox = try LiveSandbox(self, runbook: RunbookBinary.fixtures.appendingPathComponent("runbooks/chapters"))
     }
 
-    func runbook(_ command: String, _ extra: [String] = []) throws -> Subprocess.Result {
-        try RunbookBinary.run([command, "--runbook", runbook, "--state-dir", state.path, "--var", "base=\(base.path)"] + extra)
-    }
+    func runbook(_ command: String, _ extra: [String] = []) throws -> Subprocess.Result { try sandbox.run(command, extra) }
 
     var snapshots: String {
-        get throws { try RunbookBinary.run(["snapshots", "--state-dir", state.path]).stdout }
+        get throws { try sandbox.snapshots().stdout }
     }
 
-    var etc: URL { base.appendingPathComponent("etc") }
-    var handlerRuns: Int { ((try? String(contentsOf: base.appendingPathComponent("handler.log"), encoding: .utf8)) ?? "").split(separator: "\n").count }
+    var etc: URL { sandbox.base.appendingPathComponent("etc") }
+    var handlerRuns: Int {
+        ((try? String(contentsOf: sandbox.base.appendingPathComponent("handler.log"), encoding: .utf8)) ?? "").split(separator: "\n").count
+    }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: etc.appendingPathComponent(name).path) }
 

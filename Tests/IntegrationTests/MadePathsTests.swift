@@ -5,17 +5,12 @@ import XCTest
 /// removes what was missing and puts back, exactly, a tree that was there (what appeared in it
 /// included). On the live host, every path in a temporary folder, so the script really runs.
 final class MadePathsTests: XCTestCase {
-    var base: URL!
-    var runbook: URL!
-    var state: URL!
+    var sandbox: LiveSandbox!
+    var base: URL { sandbox.base }
 
     override func setUpWithError() throws {
-        let temporary = try makeTemporaryDirectory(self, "makes")
-        base = temporary.appendingPathComponent("base")
-        runbook = temporary.appendingPathComponent("runbook")
-        state = temporary.appendingPathComponent("state")
+        sandbox = try LiveSandbox(self)
         try FileManager.default.createDirectory(at: base.appendingPathComponent("etc/lineage"), withIntermediateDirectories: true)
-        try FileManager.default.createDirectory(at: runbook, withIntermediateDirectories: true)
         try Data("old\n".utf8).write(to: base.appendingPathComponent("etc/lineage/cert1.pem"))
         try Data("""
         # Make
@@ -32,12 +27,10 @@ final class MadePathsTests: XCTestCase {
         echo outside > {{base}}/etc/unrecorded
         ```
 
-        """.utf8).write(to: runbook.appendingPathComponent("01-make.md"))
+        """.utf8).write(to: sandbox.runbook.appendingPathComponent("01-make.md"))
     }
 
-    func runbook(_ command: String, _ extra: [String] = []) throws -> Subprocess.Result {
-        try RunbookBinary.run([command, "--runbook", runbook.path, "--state-dir", state.path, "--var", "base=\(base.path)"] + extra)
-    }
+    func runbook(_ command: String, _ extra: [String] = []) throws -> Subprocess.Result { try sandbox.run(command, extra) }
 
     func testRollbackRemovesWhatWasMissingAndPutsBackTheTreeThatWasThere() throws {
         let fresh = try TreeManifest(base)
@@ -49,7 +42,7 @@ final class MadePathsTests: XCTestCase {
         XCTAssertEqual(apply.status, 0, apply.all)
         XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/made/deep/er/key.pem").path))
 
-        let show = try RunbookBinary.run(["snapshots", "show", "1", "--state-dir", state.path])
+        let show = try sandbox.snapshots(["show", "1"])
         XCTAssertTrue(show.stdout.contains("\(base.path)/etc/made  [01-make/1]"), "recorded from the outermost missing directory:\n\(show.stdout)")
         XCTAssertTrue(show.stdout.contains("\(base.path)/etc/lineage/cert2.pem"), "what appeared in an existing tree is recorded:\n\(show.stdout)")
 
@@ -78,8 +71,8 @@ final class MadePathsTests: XCTestCase {
             true
             ```
 
-            """.utf8).write(to: runbook.appendingPathComponent("01-make.md"))
-            let check = try RunbookBinary.run(["check", "--runbook", runbook.path])
+            """.utf8).write(to: sandbox.runbook.appendingPathComponent("01-make.md"))
+            let check = try RunbookBinary.run(["check", "--runbook", sandbox.runbook.path])
             XCTAssertEqual(check.status, 1, check.all)
             XCTAssertTrue(check.all.contains("01-make.md:3:") && check.all.contains(message), "\(value):\n\(check.all)")
         }
