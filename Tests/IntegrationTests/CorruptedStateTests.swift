@@ -1,4 +1,5 @@
 import Foundation
+import RunbookKit
 import XCTest
 
 /// The corrupted-state corpus: a state directory made by two real applies, then damaged in one
@@ -328,6 +329,73 @@ final class CorruptedStateTests: XCTestCase {
             }
         }
         print("CorruptedStateTests: \(Self.corpus.count) corruptions, \(runs) runs, \(refused) refused, \(changed) changed")
+    }
+
+    /// A write cut short is the one damage a crash makes: a last line without its newline. It is
+    /// ignored, and what the whole lines recorded is rolled back.
+    func testOnlyATornLastLineIsIgnored() throws {
+        let sandbox = try makeSandbox()
+        try FileManager.default.removeItem(at: sandbox.manifest)
+        try Self.edit(sandbox.journal) { text in
+            var lines = text.split(separator: "\n").map(String.init)
+            let end = lines.removeLast()
+            return lines.joined(separator: "\n") + "\n" + end.prefix(end.count / 2)
+        }
+        let listed = try RunbookBinary.run(sandbox.command(["snapshots"]))
+        XCTAssertEqual(listed.status, 0, listed.all)
+        XCTAssertTrue(listed.stdout.contains("2   "), listed.stdout)
+        let rolledBack = try RunbookBinary.run(sandbox.command(["rollback"]))
+        XCTAssertEqual(rolledBack.status, 0, rolledBack.all)
+        let config = try String(contentsOf: sandbox.root.appendingPathComponent("etc/demo/app.conf"), encoding: .utf8)
+        XCTAssertTrue(config.contains("port = 8080"), config)
+    }
+
+    /// An apply killed between making its snapshot folder and writing the first whole line of its
+    /// journal changed nothing: such a snapshot is not listed, and its id is never given again.
+    func testASnapshotThatNeverBeganIsSkippedAndItsIdNotReused() throws {
+        let sandbox = try makeSandbox()
+        for (id, journal) in [("000003", nil), ("000004", ""), ("000005", "{\"event\":\"begin\",\"hea")] as [(String, String?)] {
+            try Self.folder(id)(sandbox)
+            if let journal { try write(journal, to: sandbox.at("snapshots/\(id)/journal.jsonl"), mode: 0o600) }
+        }
+        let listed = try RunbookBinary.run(sandbox.command(["snapshots"]))
+        XCTAssertEqual(listed.status, 0, listed.all)
+        XCTAssertEqual(listed.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.map { $0.prefix(1) }, ["1", "2"], listed.stdout)
+        let applied = try RunbookBinary.run(sandbox.command(["apply"]))
+        XCTAssertEqual(applied.status, 0, applied.all)
+        XCTAssertTrue(applied.stdout.contains("snapshot 6 recorded"), applied.stdout)
+        XCTAssertEqual(try RunbookBinary.run(sandbox.command(["rollback"])).status, 0)
+    }
+
+    /// A blob already there with the wrong bytes is written again when an apply records that
+    /// content, so the rollback of that apply puts back what was really there.
+    func testADamagedBlobIsWrittenAgainWhenAnApplyRecordsItsContent() throws {
+        let sandbox = try makeSandbox()
+        let config = sandbox.root.appendingPathComponent("etc/demo/app.conf")
+        let applied = try Data(contentsOf: config)
+        try Data("damaged\n".utf8).write(to: sandbox.at("blobs/" + SHA256.hex(applied)))
+        let reapplied = try RunbookBinary.run(sandbox.command(["apply"]))
+        XCTAssertEqual(reapplied.status, 0, reapplied.all)
+        let rolledBack = try RunbookBinary.run(sandbox.command(["rollback"]))
+        XCTAssertEqual(rolledBack.status, 0, rolledBack.all)
+        XCTAssertEqual(try Data(contentsOf: config), applied)
+    }
+
+    /// A state directory runbook may not read, even as root (the test drops the capabilities that
+    /// let root read anything): refused by every command, naming it.
+    func testAnUnreadableStateDirectoryIsRefused() throws {
+        let sandbox = try makeSandbox()
+        try Self.chmod(sandbox.state, 0)
+        defer { try? Self.chmod(sandbox.state, 0o700) }
+        let before = try TreeManifest(sandbox.base)
+        for words in Self.everyReader {
+            let result = try Subprocess.run("/usr/bin/setpriv", ["--bounding-set", "-dac_override,-dac_read_search", "--", RunbookBinary.path]
+                                            + sandbox.command(words), environment: ["NO_COLOR": "1"])
+            XCTAssertEqual(result.status, 1, "`runbook \(words.joined(separator: " "))` should refuse:\n\(result.all)")
+            XCTAssertTrue(result.stderr.contains("--state-dir \(sandbox.state.path): error: cannot read the state directory \(sandbox.state.path): Permission denied (runbook makes it mode 0700"),
+                          result.stderr)
+            XCTAssertEqual(try TreeManifest(sandbox.base), before)
+        }
     }
 
     static func owner(_ path: String) -> uid_t? {

@@ -50,7 +50,7 @@ public struct StateDirectory: Sendable {
             throw refusal("is not a directory", hint: "move it away, or pass --state-dir with another path")
         case .failure(let failure):
             throw Diagnostic("cannot read the state directory \(path): \(String(cString: strerror(failure.code)))",
-                             origin: path.origin, hint: "run as root, or pass --state-dir")
+                             origin: path.origin, hint: "runbook makes it mode 0700, owned by the user it runs as: check what changed it, then chmod 0700 \(path), or pass --state-dir")
         }
         try checkOwnership(directory, creating: creating)
         return directory
