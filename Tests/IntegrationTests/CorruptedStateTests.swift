@@ -121,6 +121,26 @@ final class CorruptedStateTests: XCTestCase {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
     }
 
+    /// Changes app.conf's record in snapshot 2's manifest.
+    static func editConfigRecord(_ change: @escaping @Sendable (inout [String: Any]) -> Void) -> @Sendable (Sandbox) throws -> Void {
+        { sandbox in
+            var manifest = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: sandbox.manifest)) as? [String: Any])
+            var records = try XCTUnwrap(manifest["records"] as? [[String: Any]])
+            let index = try XCTUnwrap(records.firstIndex { ($0["path"] as? String) == "/etc/demo/app.conf" })
+            change(&records[index])
+            manifest["records"] = records
+            try JSONSerialization.data(withJSONObject: manifest, options: [.prettyPrinted, .sortedKeys]).write(to: sandbox.manifest)
+        }
+    }
+
+    static func without(_ key: String, in state: String) -> @Sendable (inout [String: Any]) -> Void {
+        { record in
+            var changed = record[state] as? [String: Any] ?? [:]
+            changed[key] = nil
+            record[state] = changed
+        }
+    }
+
     static func folder(_ name: String) -> @Sendable (Sandbox) throws -> Void {
         { try FileManager.default.createDirectory(at: $0.at("snapshots/" + name), withIntermediateDirectories: false,
                                                   attributes: [.posixPermissions: 0o700]) }
@@ -164,7 +184,39 @@ final class CorruptedStateTests: XCTestCase {
         },
         Corruption(name: "secrets a FIFO", names: "secrets", saying: "move it out", readers: everyReader) { try replaceWithFIFO($0.at("secrets")) },
 
+        Corruption(name: "secret empty", names: "secrets", saying: restoreHint, readers: everyReader) {
+            try replace($0.at("secrets"), with: "{\"secret\":\"\"}")
+        },
+        Corruption(name: "secret one character", names: "secrets", saying: restoreHint, readers: everyReader) {
+            try replace($0.at("secrets"), with: "{\"secret\":\"a\"}")
+        },
+        Corruption(name: "secret with a line break", names: "secrets", saying: restoreHint, readers: everyReader) {
+            try edit($0.at("secrets")) { $0.replacingOccurrences(of: "\"}", with: "\\n\"}") }
+        },
+        Corruption(name: "secret not hexadecimal", names: "secrets", saying: restoreHint, readers: everyReader) {
+            try replace($0.at("secrets"), with: "{\"secret\":\"\(String(repeating: "z", count: 64))\"}")
+        },
+
+        // The lock, which apply and rollback take.
+        Corruption(name: "lock a directory", names: "lock", saying: "move it out", readers: [["apply"], ["rollback"], ["rollback", "1"]]) {
+            try replaceWithDirectory($0.at("lock"))
+        },
+        Corruption(name: "lock a FIFO", names: "lock", saying: "move it out", readers: [["apply"], ["rollback"], ["rollback", "1"]]) {
+            try replaceWithFIFO($0.at("lock"))
+        },
+        Corruption(name: "lock mode 0666", names: "lock", saying: "chmod 0600", readers: [["apply"], ["rollback"], ["rollback", "1"]]) {
+            try chmod($0.at("lock"), 0o666)
+        },
+
         // A finished snapshot's manifest.
+        Corruption(name: "manifest: a relative path", names: "snapshots/000002/manifest.json", saying: restoreHint, readers: snapshotReaders,
+                   corrupt: editConfigRecord { $0["path"] = "etc/demo/app.conf" }),
+        Corruption(name: "manifest: a path with ..", names: "snapshots/000002/manifest.json", saying: restoreHint, readers: snapshotReaders,
+                   corrupt: editConfigRecord { $0["path"] = "/etc/demo/../../root/.ssh/authorized_keys" }),
+        Corruption(name: "manifest: a file without its hash", names: "snapshots/000002/manifest.json", saying: restoreHint,
+                   readers: snapshotReaders, corrupt: editConfigRecord(without("sha256", in: "before"))),
+        Corruption(name: "manifest: a file without its mode", names: "snapshots/000002/manifest.json", saying: restoreHint,
+                   readers: snapshotReaders, corrupt: editConfigRecord(without("mode", in: "after"))),
         Corruption(name: "manifest truncated", names: "snapshots/000002/manifest.json", saying: restoreHint, readers: snapshotReaders) {
             try truncate($0.manifest)
         },
@@ -230,6 +282,10 @@ final class CorruptedStateTests: XCTestCase {
                    readers: snapshotReaders, corrupt: journal { $0.swapAt(0, 1) }),
         Corruption(name: "journal: an after line for no path", names: "snapshots/000002/journal.jsonl:3", saying: journalHint,
                    readers: snapshotReaders, corrupt: journal { $0[2] = $0[2].replacingOccurrences(of: "\"path\":\"\\/etc", with: "\"path\":\"\\/nowhere") }),
+        Corruption(name: "journal: a relative path", names: "snapshots/000002/journal.jsonl", saying: restoreHint,
+                   readers: snapshotReaders, corrupt: journal { lines in
+                       for index in 1...2 { lines[index] = lines[index].replacingOccurrences(of: "\"path\":\"\\/", with: "\"path\":\"") }
+                   }),
         Corruption(name: "journal mode 0644", names: "snapshots/000002/journal.jsonl", saying: "chmod 0600", readers: snapshotReaders,
                    corrupt: withoutManifest { try chmod($0.journal, 0o644) }),
         Corruption(name: "journal owned by nobody", names: "snapshots/000002/journal.jsonl", saying: "chown", readers: snapshotReaders,

@@ -83,13 +83,21 @@ public struct SnapshotStore: Sendable {
     public func load(_ id: Int) throws -> SnapshotManifest? {
         guard let folder = try snapshotFolder(id, creating: false) else { return nil }
         let manifestFile = StateFile(entry(folder, id, "manifest.json"))
-        guard manifestFile.exists else { return try SnapshotJournal.replay(entry(folder, id, "journal.jsonl"), id: id) }
+        guard manifestFile.exists else {
+            let journal = entry(folder, id, "journal.jsonl")
+            let manifest = try SnapshotJournal.replay(journal, id: id)
+            if let problem = manifest?.problem {
+                throw StateFile.corrupted(journal.displayPath, problem, hint: "restore it from a backup of the state directory; runbook will not guess")
+            }
+            return manifest
+        }
         let hint = "restore it from a backup of the state directory, or move it away: runbook then rebuilds the snapshot from "
             + "journal.jsonl beside it, which does not record a rollback that undid it since; runbook will not guess"
         let manifest = try manifestFile.decode(SnapshotManifest.self, as: "a snapshot manifest", hint: hint)
         guard manifest.id == id else {
             throw StateFile.corrupted(manifestFile.path, "is the manifest of snapshot \(manifest.id), not of \(id)", hint: hint)
         }
+        if let problem = manifest.problem { throw StateFile.corrupted(manifestFile.path, problem, hint: hint) }
         return manifest
     }
 

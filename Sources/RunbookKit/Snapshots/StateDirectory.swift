@@ -142,9 +142,21 @@ public struct StateDirectory: Sendable {
         guard let directory = try open(creating: false) else { return [:] }
         let file = StateFile(DirectoryEntry(directory: directory, name: "secrets", displayPath: path.file("secrets")))
         guard file.exists else { return [:] }
-        return try file.decode([String: String].self, as: "the generated secrets, a JSON object of names and values", hint:
-            "restore it from a backup of the state directory; runbook will not guess secrets that services already use. "
-                + "Moving it away makes the next apply generate new ones, and replace every file that holds them")
+        let hint = "restore it from a backup of the state directory; runbook will not guess secrets that services already use. "
+            + "Moving it away makes the next apply generate new ones, and replace every file that holds them"
+        let secrets = try file.decode([String: String].self, as: "the generated secrets, a JSON object of names and values", hint: hint)
+        // Only what generation makes is taken: an empty, short or multi-line value could not be
+        // masked, and would be written into files as it is.
+        for (name, value) in secrets.sorted(by: { $0.key < $1.key }) where !Self.isGenerated(value) {
+            throw StateFile.corrupted(file.path, "holds a value for '\(name)' that runbook never generates "
+                                      + "(generated secrets are 32 to 2048 lowercase hexadecimal digits)", hint: hint)
+        }
+        return secrets
+    }
+
+    private static func isGenerated(_ value: String) -> Bool {
+        (32...2048).contains(value.utf8.count) && value.utf8.count % 2 == 0
+            && value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
     /// Keeps newly generated secrets, mode 0600, so later applies reuse them.

@@ -33,6 +33,9 @@ public final class StateLock {
     public init(stateDirectory: StatePath, command: String) throws {
         let directory = try StateDirectory(path: stateDirectory).openCreating()
         path = stateDirectory.file("lock")
+        if let info = directory.status("lock"), info.st_mode & S_IFMT != S_IFLNK {
+            try StateFile.checkPrivate(info, path: path, directory: false)
+        }
         descriptor = openat(directory.descriptor, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw HostError(path: path, operation: "open lock", errno: errno) }
         let previous = Self.readHolder(descriptor)
