@@ -182,6 +182,10 @@ final class CorruptedStateTests: XCTestCase {
         Corruption(name: "secrets a directory", names: "secrets", saying: "move it out", readers: everyReader) {
             try replaceWithDirectory($0.at("secrets"))
         },
+        Corruption(name: "secrets a link to a copy", names: "secrets", saying: "move it out", readers: everyReader) { sandbox in
+            try FileManager.default.moveItem(at: sandbox.at("secrets"), to: sandbox.base.appendingPathComponent("secrets"))
+            try FileManager.default.createSymbolicLink(atPath: sandbox.at("secrets").path, withDestinationPath: "../secrets")
+        },
         Corruption(name: "secrets a FIFO", names: "secrets", saying: "move it out", readers: everyReader) { try replaceWithFIFO($0.at("secrets")) },
 
         Corruption(name: "secret empty", names: "secrets", saying: restoreHint, readers: everyReader) {
@@ -204,8 +208,9 @@ final class CorruptedStateTests: XCTestCase {
         Corruption(name: "lock a FIFO", names: "lock", saying: "move it out", readers: [["apply"], ["rollback"], ["rollback", "1"]]) {
             try replaceWithFIFO($0.at("lock"))
         },
-        Corruption(name: "lock mode 0666", names: "lock", saying: "chmod 0600", readers: [["apply"], ["rollback"], ["rollback", "1"]]) {
-            try chmod($0.at("lock"), 0o666)
+        Corruption(name: "lock a link", names: "lock", saying: "move it out", readers: [["apply"], ["rollback"], ["rollback", "1"]]) {
+            try FileManager.default.removeItem(at: $0.at("lock"))
+            try FileManager.default.createSymbolicLink(atPath: $0.at("lock").path, withDestinationPath: "secrets")
         },
 
         // A finished snapshot's manifest.
@@ -254,6 +259,16 @@ final class CorruptedStateTests: XCTestCase {
         Corruption(name: "manifest a FIFO", names: "snapshots/000002/manifest.json", saying: "move it out", readers: snapshotReaders) {
             try replaceWithFIFO($0.manifest)
         },
+        Corruption(name: "manifest a link to snapshot 1's", names: "snapshots/000002/manifest.json", saying: "move it out", readers: snapshotReaders) {
+            try FileManager.default.removeItem(at: $0.manifest)
+            try FileManager.default.createSymbolicLink(atPath: $0.manifest.path, withDestinationPath: "../000001/manifest.json")
+        },
+        Corruption(name: "manifest: a setuid mode past 07777", names: "snapshots/000002/manifest.json", saying: restoreHint,
+                   readers: snapshotReaders, corrupt: editConfigRecord { record in
+                       var before = record["before"] as? [String: Any] ?? [:]
+                       before["mode"] = 0o104755
+                       record["before"] = before
+                   }),
         Corruption(name: "manifest names the blob ../secrets", names: "blobs/../secrets", saying: restoreHint, readers: blobReaders) {
             try edit($0.manifest) { text in
                 let hash = text.components(separatedBy: "\"sha256\" : \"")[1].prefix(64)
@@ -290,6 +305,11 @@ final class CorruptedStateTests: XCTestCase {
                    corrupt: withoutManifest { try chmod($0.journal, 0o644) }),
         Corruption(name: "journal owned by nobody", names: "snapshots/000002/journal.jsonl", saying: "chown", readers: snapshotReaders,
                    corrupt: withoutManifest { try giveToNobody($0.journal) }),
+        Corruption(name: "journal a link", names: "snapshots/000002/journal.jsonl", saying: "move it out", readers: snapshotReaders,
+                   corrupt: withoutManifest { sandbox in
+                       try FileManager.default.removeItem(at: sandbox.journal)
+                       try FileManager.default.createSymbolicLink(atPath: sandbox.journal.path, withDestinationPath: "../000001/journal.jsonl")
+                   }),
         Corruption(name: "journal a FIFO", names: "snapshots/000002/journal.jsonl", saying: "move it out", readers: snapshotReaders,
                    corrupt: withoutManifest { try replaceWithFIFO($0.journal) }),
         Corruption(name: "journal a directory", names: "snapshots/000002/journal.jsonl", saying: "move it out", readers: snapshotReaders,
@@ -345,6 +365,12 @@ final class CorruptedStateTests: XCTestCase {
         },
         Corruption(name: "blob owned by nobody", names: "<restored blob>", saying: "chown", readers: blobReaders) {
             try giveToNobody($0.at(try $0.restoredBlob))
+        },
+        Corruption(name: "blob a link to another blob", names: "<restored blob>", saying: "move it out", readers: blobReaders) { sandbox in
+            let blob = sandbox.at(try sandbox.restoredBlob)
+            let other = try XCTUnwrap(try FileManager.default.contentsOfDirectory(atPath: sandbox.at("blobs").path).first { $0 != blob.lastPathComponent })
+            try FileManager.default.removeItem(at: blob)
+            try FileManager.default.createSymbolicLink(atPath: blob.path, withDestinationPath: other)
         },
         Corruption(name: "blob a FIFO", names: "<restored blob>", saying: "move it out", readers: blobReaders) {
             try replaceWithFIFO($0.at(try $0.restoredBlob))

@@ -50,8 +50,13 @@ extension SnapshotManifest {
                 return "record \(index + 1) names the path \(record.path), not an absolute path runbook manages"
             }
             for (when, state) in [("before", record.before), ("after", record.after)] {
-                guard let state, let missing = state.missingField else { continue }
-                return "record \(index + 1) (\(record.path)) says it was a \(state.kind.rawValue) \(when) without its \(missing)"
+                guard let state else { continue }
+                if let missing = state.missingField {
+                    return "record \(index + 1) (\(record.path)) says it was a \(state.kind.rawValue) \(when) without its \(missing)"
+                }
+                if let mode = state.mode, mode > 0o7777 {
+                    return "record \(index + 1) (\(record.path)) gives it the mode \(String(mode, radix: 8)) \(when), which no file has"
+                }
             }
         }
         return nil

@@ -21,9 +21,7 @@ struct StateFile {
     /// Its bytes. Checked before it is opened, so a file runbook may not read is refused for what
     /// it is, and again once open, without blocking, so nothing swapped in between is trusted either.
     func read() throws -> Data {
-        if let info = entry.directory.status(entry.name), info.st_mode & S_IFMT != S_IFLNK {
-            try Self.checkPrivate(info, path: path, directory: false)
-        }
+        if let info = entry.directory.status(entry.name) { try Self.checkPrivate(info, path: path, directory: false) }
         return try FileSystem().read(entry, nonBlocking: true, verifying: { try Self.checkPrivate($0, path: path, directory: false) })
     }
 
