@@ -142,7 +142,7 @@ public struct SnapshotStore: Sendable {
     public func blob(_ hash: String) throws -> Data {
         let path = directory + "/blobs/" + hash
         let hint = "restore it from a backup of the state directory; runbook will not restore a file from content it cannot vouch for"
-        guard hash.utf8.count == 64, hash.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+        guard hash.utf8.count == 64, isLowercaseHexadecimal(hash.utf8) else {
             throw StateFile.corrupted(path, "is not a blob name: a snapshot names content by its SHA-256, 64 hexadecimal digits", hint: hint)
         }
         guard let blobs = try area("blobs", creating: false), StateFile(blobEntry(blobs, hash)).exists else {
@@ -159,7 +159,7 @@ public struct SnapshotStore: Sendable {
     /// missing or damaged one is refused before it changes anything.
     public func verifyBlobs(of manifests: [SnapshotManifest]) throws {
         let states = manifests.flatMap { $0.records.flatMap { [$0.before] + ($0.after.map { [$0] } ?? []) } }
-        for hash in Set(states.filter { $0.kind == .file }.map { $0.sha256 ?? "" }).sorted() {
+        for hash in Set(states.filter { $0.kind == .file }.compactMap(\.sha256)).sorted() {
             _ = try blob(hash)
         }
     }

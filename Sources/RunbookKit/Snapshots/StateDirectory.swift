@@ -155,8 +155,7 @@ public struct StateDirectory: Sendable {
     }
 
     private static func isGenerated(_ value: String) -> Bool {
-        (32...2048).contains(value.utf8.count) && value.utf8.count % 2 == 0
-            && value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+        (32...2048).contains(value.utf8.count) && value.utf8.count % 2 == 0 && isLowercaseHexadecimal(value.utf8)
     }
 
     /// Keeps newly generated secrets, mode 0600, so later applies reuse them.
