@@ -26,9 +26,12 @@ public struct TreeManifest: Equatable, CustomStringConvertible {
                 }
             case S_IFLNK:
                 entries[relative] = "link -> \(try FileManager.default.destinationOfSymbolicLink(atPath: path))"
-            default:
+            case S_IFREG:
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
                 entries[relative] = "file \(mode) \(data.count) \(SHA256.hex(data))"
+            default:
+                // A FIFO or a device: opening it could block or act, and it holds no content to compare.
+                entries[relative] = "special \(String(info.st_mode & S_IFMT, radix: 8)) \(mode)"
             }
         }
         try visit(base)

@@ -7,7 +7,7 @@ struct PlanCommand {
         try session.selection.validate(against: prepared)
         let plan = try Planner(prepared: prepared, host: session.host, selection: session.selection,
                                sensitivePaths: try session.state.snapshots.sensitivePaths())
-            .plan(notices: session.unfinishedNotices())
+            .plan(notices: try session.unfinishedNotices())
         if session.options.json {
             session.console.out(try PlanJSONRenderer().render(plan))
         } else {

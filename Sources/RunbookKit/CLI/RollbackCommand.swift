@@ -22,6 +22,7 @@ struct RollbackCommand {
             console.line("Nothing to roll back: no snapshot in \(session.state.path) is left to undo.")
             return .success
         }
+        try session.state.snapshots.verifyBlobs(of: targets)
         let drift = try rollback.drift(of: targets)
         if !drift.isEmpty {
             for item in drift {

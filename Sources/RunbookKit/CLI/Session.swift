@@ -24,7 +24,8 @@ struct Session {
         }
         host = Self.makeHost(options)
         state = StateDirectory(path: StatePath(flag: options.stateDirectory, host: host))
-        keptSecrets = Array(((try? state.storedSecrets()) ?? [:]).values)
+        // A secrets file that cannot be read stops every command: without it nothing can be masked.
+        keptSecrets = Array(try state.storedSecrets().values)
         console.redactor = Redactor(secrets: keptSecrets)
     }
 
@@ -81,8 +82,8 @@ struct Session {
     }
 
     /// Applies killed midway, for the next command to report.
-    func unfinishedNotices() -> [String] {
-        ((try? state.snapshots.unfinished()) ?? []).map(Self.notice)
+    func unfinishedNotices() throws -> [String] {
+        try state.snapshots.unfinished().map(Self.notice)
     }
 
     static func notice(_ unfinished: SnapshotManifest) -> String {
@@ -94,6 +95,9 @@ struct Session {
     /// earlier run left behind: a lock record of a holder that died, applies killed midway.
     /// Those are marked interrupted when `markingInterrupted`, so they are reported once.
     func takeLock(for command: String, markingInterrupted: Bool) throws -> StateLock {
+        // Every snapshot is read first, so that a damaged one is refused before the lock file is
+        // made or an interrupted snapshot is marked.
+        _ = try state.snapshots.list()
         let lock = try StateLock(stateDirectory: state.path, command: "runbook \(command)")
         if let stale = lock.staleHolder {
             console.error("note: the lock was left by \(stale), which is gone; it did not finish cleanly")

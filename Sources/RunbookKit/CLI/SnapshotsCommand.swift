@@ -33,7 +33,7 @@ struct SnapshotsCommand {
             console.line("Runbook: \(manifests.last?.runbook ?? "")")
         case "show":
             let id = Int(session.options.arguments[1])!
-            guard let manifest = try? store.load(id) else {
+            guard let manifest = try store.load(id) else {
                 throw Diagnostic("there is no snapshot \(id) in \(session.state.path)", origin: "snapshots show \(id)",
                                  hint: "`runbook snapshots` lists them")
             }

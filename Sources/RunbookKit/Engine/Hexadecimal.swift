@@ -10,3 +10,9 @@ func hexadecimal<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> String {
     }
     return String(decoding: text, as: UTF8.self)
 }
+
+/// Whether every byte is one of the digits ``hexadecimal(_:)`` writes: a blob name or a
+/// generated secret read back from the state directory must be one runbook made.
+func isLowercaseHexadecimal<Bytes: Sequence<UInt8>>(_ bytes: Bytes) -> Bool {
+    bytes.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+}

@@ -29,14 +29,18 @@ struct FileSystem: Sendable {
                           size: Int64(info.st_size), modificationTime: seconds, linkTarget: linkTarget)
     }
 
-    func read(_ entry: DirectoryEntry, followingLink: Bool = false) throws -> Data {
-        let descriptor = openat(entry.directory.descriptor, entry.name, O_RDONLY | O_CLOEXEC | (followingLink ? 0 : O_NOFOLLOW))
+    /// `verifying` sees the opened file's status before a byte is read, and may refuse it.
+    func read(_ entry: DirectoryEntry, followingLink: Bool = false, nonBlocking: Bool = false,
+              verifying: ((stat) throws -> Void)? = nil) throws -> Data {
+        let descriptor = openat(entry.directory.descriptor, entry.name,
+                                O_RDONLY | O_CLOEXEC | (followingLink ? 0 : O_NOFOLLOW) | (nonBlocking ? O_NONBLOCK : 0))
         guard descriptor >= 0 else { throw HostError(path: entry.displayPath, operation: "read", errno: errno) }
         defer { close(descriptor) }
         // Sized to the file, so the common case is one read that fills it and one that finds the end;
         // a fixed 64 KiB buffer cost more to clear than most managed files take to read.
         var info = stat()
         let size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
+        try verifying?(info)
         var data = Data()
         var chunk = [UInt8](repeating: 0, count: min(max(size + 1, 512), 1 << 20))
         while true {

@@ -44,22 +44,46 @@ final class SnapshotJournal {
         guard fsync(descriptor) == 0 else { throw HostError(path: path, operation: "write journal", errno: errno) }
     }
 
-    /// Rebuilds the manifest from a journal, as far as it got.
-    static func replay(_ file: DirectoryEntry) throws -> SnapshotManifest {
-        let path = file.displayPath
-        let text = String(decoding: try FileSystem().read(file), as: UTF8.self)
+    /// Rebuilds the manifest from a journal, as far as it got; nil when it never began (killed
+    /// before its first line was whole, so before any change).
+    ///
+    /// Only a last line without its newline is a write cut short, and is ignored: what it described
+    /// never started. Any other line that does not decode is refused with its number, since without
+    /// it runbook cannot know what to restore.
+    static func replay(_ file: DirectoryEntry, id: Int) throws -> SnapshotManifest? {
+        let journal = StateFile(file)
+        guard journal.exists else { return nil }
+        let data = try journal.read()
+        let lines = data.split(separator: 0x0A, omittingEmptySubsequences: false)
         let decoder = JSONDecoder()
         var manifest: SnapshotManifest?
-        for line in text.split(separator: "\n") {
-            // A line cut short by a kill is the last one; what it described never started.
-            guard let entry = try? decoder.decode(Entry.self, from: Data(line.utf8)) else { continue }
+        for (index, line) in lines.enumerated() {
+            let isLast = index == lines.count - 1
+            if isLast && line.isEmpty { break }
+            let entry: Entry
+            do {
+                entry = try decoder.decode(Entry.self, from: Data(line))
+            } catch let error as DecodingError {
+                if isLast { break }
+                throw refusal(file, line: index + 1, "is not a journal entry: \(StateFile.describe(error, in: Data(line)))")
+            }
+            guard (entry.event == .begin) == (manifest == nil) else {
+                throw refusal(file, line: index + 1, entry.event == .begin ? "begins the snapshot a second time" : "comes before the journal's begin line")
+            }
             switch entry.event {
-            case .begin: manifest = entry.header
-            case .before: if let record = entry.record { manifest?.records.append(record) }
-            case .after:
-                if let index = manifest?.records.lastIndex(where: { $0.path == entry.path }) {
-                    manifest?.records[index].after = entry.state
+            case .begin:
+                guard let header = entry.header, header.id == id else {
+                    throw refusal(file, line: index + 1, "is a begin line \(entry.header.map { "of snapshot \($0.id)" } ?? "without its header")")
                 }
+                manifest = header
+            case .before:
+                guard let record = entry.record else { throw refusal(file, line: index + 1, "is a before line without its record") }
+                manifest?.records.append(record)
+            case .after:
+                guard let recorded = manifest?.records.lastIndex(where: { $0.path == entry.path }), let state = entry.state else {
+                    throw refusal(file, line: index + 1, "is an after line for no path recorded before it")
+                }
+                manifest?.records[recorded].after = state
             case .handler: manifest?.handlersRun += entry.names ?? []
             case .packages: manifest?.packagesInstalled += entry.names ?? []
             case .end:
@@ -68,7 +92,12 @@ final class SnapshotJournal {
                 manifest?.finishedAt = entry.at
             }
         }
-        guard let manifest else { throw HostError(path: path, operation: "read journal", reason: "it has no header") }
         return manifest
+    }
+
+    private static func refusal(_ file: DirectoryEntry, line: Int, _ problem: String) -> Diagnostic {
+        Diagnostic("line \(line) \(problem)", origin: "\(file.displayPath):\(line)",
+                   hint: "runbook will not guess what that line recorded, and without it cannot tell what to restore; "
+                       + "restore the journal from a backup, or compare it with the paths the snapshot names and put them back by hand")
     }
 }

@@ -41,3 +41,39 @@ public struct SnapshotManifest: Sendable, Codable {
 
     public var idText: String { String(id) }
 }
+
+extension SnapshotManifest {
+    /// What in it runbook never records, or nil: a rollback must never fill a gap with a guess (a
+    /// mode of 0644, an empty link target, a path relative to wherever it runs).
+    var problem: String? {
+        for (index, record) in records.enumerated() {
+            // As a step may name it: absolute, without `.` or `..`.
+            let components = record.path.split(separator: "/")
+            guard record.path.hasPrefix("/"), !record.path.utf8.contains(0), !components.contains(where: { $0 == "." || $0 == ".." }) else {
+                return "record \(index + 1) names the path \(record.path), not an absolute path runbook manages"
+            }
+            for (when, state) in [("before", record.before), ("after", record.after)] {
+                guard let state else { continue }
+                if let missing = state.missingField {
+                    return "record \(index + 1) (\(record.path)) says it was a \(state.kind.rawValue) \(when) without its \(missing)"
+                }
+                if let mode = state.mode, mode > 0o7777 {
+                    return "record \(index + 1) (\(record.path)) gives it the mode \(String(mode, radix: 8)) \(when), which no file has"
+                }
+            }
+        }
+        return nil
+    }
+}
+
+extension PathState {
+    /// The field this kind of state always carries and this one lacks.
+    var missingField: String? {
+        switch kind {
+        case .file: sha256 == nil ? "content hash" : mode == nil ? "mode" : nil
+        case .directory: mode == nil ? "mode" : nil
+        case .symlink: linkTarget == nil ? "link target" : nil
+        case .absent, .other: nil
+        }
+    }
+}

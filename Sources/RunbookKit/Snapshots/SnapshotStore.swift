@@ -51,23 +51,54 @@ public struct SnapshotStore: Sendable {
         _ = try area("blobs", creating: true)
     }
 
+    /// More snapshots than any machine makes; a larger id is not one runbook gave, and the next id
+    /// after it must not overflow.
+    static let largestID = Int(Int32.max)
+
+    /// The ids of every snapshot folder. Anything else in `snapshots/` is refused, not skipped: a
+    /// name runbook did not give (`7`, `0000007`, `-1`, `x`, an id beyond ``largestID``) or a file
+    /// where a folder belongs could be a snapshot someone renamed, and would be left out of a rollback.
     public func ids() throws -> [Int] {
         guard let snapshots = try area("snapshots", creating: false) else { return [] }
-        return try fileSystem.list(DirectoryEntry(directory: snapshots, name: ".", displayPath: directory + "/snapshots"))
-            .compactMap(Int.init).sorted()
+        let listed = directory + "/snapshots"
+        return try fileSystem.list(DirectoryEntry(directory: snapshots, name: ".", displayPath: listed)).map { name in
+            let path = listed + "/" + name
+            guard name.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let id = Int(name), (1...Self.largestID).contains(id),
+                  Self.snapshotName(id) == name else {
+                throw StateFile.corrupted(path, "is not a snapshot runbook made: snapshots are folders named 000001, 000002, … up to \(Self.largestID)",
+                                          hint: "move it out of \(listed); runbook will not guess which snapshot it is")
+            }
+            guard let info = snapshots.status(name) else { throw HostError(path: path, operation: "inspect", errno: errno) }
+            try StateFile.checkPrivate(info, path: path, directory: true)
+            return id
+        }.sorted()
     }
 
-    public func list() throws -> [SnapshotManifest] { try ids().compactMap { try? load($0) } }
+    /// Every snapshot, oldest first. One that cannot be read stops the command: leaving it out
+    /// would make a rollback undo the wrong one.
+    public func list() throws -> [SnapshotManifest] { try ids().compactMap { try load($0) } }
 
-    public func load(_ id: Int) throws -> SnapshotManifest {
-        guard let folder = try snapshotFolder(id, creating: false) else {
-            throw HostError(path: "\(directory)/snapshots/\(Self.snapshotName(id))", operation: "read snapshot", errno: ENOENT)
+    /// The snapshot, or nil when there is none by that id or it never began (an apply killed before
+    /// the first line of its journal was whole, so before it changed anything).
+    public func load(_ id: Int) throws -> SnapshotManifest? {
+        guard let folder = try snapshotFolder(id, creating: false) else { return nil }
+        let manifestFile = StateFile(entry(folder, id, "manifest.json"))
+        guard manifestFile.exists else {
+            let journal = entry(folder, id, "journal.jsonl")
+            let manifest = try SnapshotJournal.replay(journal, id: id)
+            if let problem = manifest?.problem {
+                throw StateFile.corrupted(journal.displayPath, problem, hint: "restore it from a backup of the state directory; runbook will not guess")
+            }
+            return manifest
         }
-        if folder.status("manifest.json") != nil {
-            let data = try fileSystem.read(entry(folder, id, "manifest.json"))
-            return try JSONDecoder().decode(SnapshotManifest.self, from: data)
+        let hint = "restore it from a backup of the state directory, or move it away: runbook then rebuilds the snapshot from "
+            + "journal.jsonl beside it, which does not record a rollback that undid it since; runbook will not guess"
+        let manifest = try manifestFile.decode(SnapshotManifest.self, as: "a snapshot manifest", hint: hint)
+        guard manifest.id == id else {
+            throw StateFile.corrupted(manifestFile.path, "is the manifest of snapshot \(manifest.id), not of \(id)", hint: hint)
         }
-        return try SnapshotJournal.replay(entry(folder, id, "journal.jsonl"))
+        if let problem = manifest.problem { throw StateFile.corrupted(manifestFile.path, problem, hint: hint) }
+        return manifest
     }
 
     /// Writes the manifest; the journal stays as the record of how the snapshot was made.
@@ -95,28 +126,54 @@ public struct SnapshotStore: Sendable {
         return SnapshotRecorder(store: self, manifest: manifest, journal: journal)
     }
 
+    /// Keeps `content` as the blob named by its hash. A blob already there is kept only when its
+    /// bytes still have that hash: the right ones are in hand, so a damaged blob is written again.
     public func storeBlob(_ content: Data) throws -> String {
         let hash = SHA256.hex(content)
         guard let blobs = try area("blobs", creating: true) else { return hash }
-        if blobs.status(hash) == nil {
-            try fileSystem.writeAtomically(DirectoryEntry(directory: blobs, name: hash, displayPath: directory + "/blobs/" + hash),
-                                           data: content, mode: 0o600)
+        let file = blobEntry(blobs, hash)
+        if try !StateFile(file).exists || SHA256.hex(StateFile(file).read()) != hash {
+            try fileSystem.writeAtomically(file, data: content, mode: 0o600)
         }
         return hash
     }
 
+    /// The content a snapshot recorded, refused when it is missing or no longer has its hash.
     public func blob(_ hash: String) throws -> Data {
         let path = directory + "/blobs/" + hash
-        guard let blobs = try area("blobs", creating: false) else { throw HostError(path: path, operation: "read", errno: ENOENT) }
-        return try fileSystem.read(DirectoryEntry(directory: blobs, name: hash, displayPath: path))
+        let hint = "restore it from a backup of the state directory; runbook will not restore a file from content it cannot vouch for"
+        guard hash.utf8.count == 64, isLowercaseHexadecimal(hash.utf8) else {
+            throw StateFile.corrupted(path, "is not a blob name: a snapshot names content by its SHA-256, 64 hexadecimal digits", hint: hint)
+        }
+        guard let blobs = try area("blobs", creating: false), StateFile(blobEntry(blobs, hash)).exists else {
+            throw StateFile.corrupted(path, "is missing: a snapshot needs it to put a file back", hint: hint)
+        }
+        let content = try StateFile(blobEntry(blobs, hash)).read()
+        guard SHA256.hex(content) == hash else {
+            throw StateFile.corrupted(path, "was changed: its content no longer has the SHA-256 it is named after", hint: hint)
+        }
+        return content
+    }
+
+    /// Reads every blob the snapshots need, so that a rollback that would stop halfway on a
+    /// missing or damaged one is refused before it changes anything.
+    public func verifyBlobs(of manifests: [SnapshotManifest]) throws {
+        let states = manifests.flatMap { $0.records.flatMap { [$0.before] + ($0.after.map { [$0] } ?? []) } }
+        for hash in Set(states.filter { $0.kind == .file }.compactMap(\.sha256)).sorted() {
+            _ = try blob(hash)
+        }
+    }
+
+    private func blobEntry(_ blobs: DirectoryHandle, _ hash: String) -> DirectoryEntry {
+        DirectoryEntry(directory: blobs, name: hash, displayPath: directory + "/blobs/" + hash)
     }
 
     /// Snapshots whose process is gone without finishing them: an apply killed midway.
     public func unfinished() throws -> [SnapshotManifest] {
         // Only a snapshot without a manifest can be unfinished, so finished ones are never decoded:
         // `plan` stays as fast with a long history as with none.
-        try ids().filter { id in (try? snapshotFolder(id, creating: false))?.status("manifest.json") == nil }
-            .compactMap { try? load($0) }
+        try ids().filter { id in try snapshotFolder(id, creating: false)?.status("manifest.json") == nil }
+            .compactMap { try load($0) }
             .filter { $0.status == .running && $0.processID != getpid() && !ProcessLiveness.isAlive($0.processID) }
     }
 
@@ -129,7 +186,9 @@ public struct SnapshotStore: Sendable {
 
     public func markUndone(_ ids: [Int], by rollback: Int) throws {
         for id in ids {
-            var manifest = try load(id)
+            guard var manifest = try load(id) else {
+                throw HostError(path: "\(directory)/snapshots/\(Self.snapshotName(id))", operation: "mark undone", errno: ENOENT)
+            }
             manifest.undoneBy = rollback
             try save(manifest)
         }

@@ -50,7 +50,7 @@ public struct StateDirectory: Sendable {
             throw refusal("is not a directory", hint: "move it away, or pass --state-dir with another path")
         case .failure(let failure):
             throw Diagnostic("cannot read the state directory \(path): \(String(cString: strerror(failure.code)))",
-                             origin: path.origin, hint: "run as root, or pass --state-dir")
+                             origin: path.origin, hint: "runbook makes it mode 0700, owned by the user it runs as: check what changed it, then chmod 0700 \(path), or pass --state-dir")
         }
         try checkOwnership(directory, creating: creating)
         return directory
@@ -65,6 +65,10 @@ public struct StateDirectory: Sendable {
             let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
             throw refusal("belongs to \(owner), not to the user runbook runs as",
                           hint: "another user could change the snapshots and secrets in it; pass --state-dir with a directory of your own")
+        }
+        guard info.st_mode & 0o022 == 0 else {
+            throw refusal("has mode \((UInt32(info.st_mode) & 0o7777).octalMode), so other users could change the snapshots and secrets in it",
+                          hint: "check what is in it, then chmod 0700 \(path)")
         }
         if directory.status(Self.marker) == nil {
             let names = try FileSystem().list(DirectoryEntry(directory: directory, name: ".", displayPath: path.description))
@@ -108,14 +112,18 @@ public struct StateDirectory: Sendable {
         }
         switch opened {
         case .success(let directory):
+            var info = stat()
+            guard fstat(directory.descriptor, &info) == 0 else { throw HostError(path: displayPath, operation: "inspect", errno: errno) }
+            try StateFile.checkPrivate(info, path: displayPath, directory: true)
             if creating, fchmod(directory.descriptor, 0o700) != 0 {
                 throw HostError(path: displayPath, operation: "set mode of", errno: errno)
             }
             return directory
         case .failure(let failure) where failure.code == ENOENT: return nil
         case .failure(let failure) where failure.code == ENOTDIR:
-            throw HostError(path: displayPath, operation: "use", reason: "it is not a directory (runbook never follows a link in its state directory)",
-                            hint: "move it out of the state directory; runbook makes it again")
+            guard let info = parent.status(name) else { throw HostError(path: displayPath, operation: "inspect", errno: errno) }
+            try StateFile.checkPrivate(info, path: displayPath, directory: true)
+            throw HostError(path: displayPath, operation: "open", errno: ENOTDIR)
         case .failure(let failure):
             throw HostError(path: displayPath, operation: "open", errno: failure.code)
         }
@@ -131,9 +139,23 @@ public struct StateDirectory: Sendable {
 
     /// Generated secrets from earlier applies.
     public func storedSecrets() throws -> [String: String] {
-        guard let directory = try open(creating: false), directory.status("secrets") != nil else { return [:] }
-        let data = try FileSystem().read(DirectoryEntry(directory: directory, name: "secrets", displayPath: path.file("secrets")))
-        return try JSONDecoder().decode([String: String].self, from: data)
+        guard let directory = try open(creating: false) else { return [:] }
+        let file = StateFile(DirectoryEntry(directory: directory, name: "secrets", displayPath: path.file("secrets")))
+        guard file.exists else { return [:] }
+        let hint = "restore it from a backup of the state directory; runbook will not guess secrets that services already use. "
+            + "Moving it away makes the next apply generate new ones, and replace every file that holds them"
+        let secrets = try file.decode([String: String].self, as: "the generated secrets, a JSON object of names and values", hint: hint)
+        // Only what generation makes is taken: an empty, short or multi-line value could not be
+        // masked, and would be written into files as it is.
+        for (name, value) in secrets.sorted(by: { $0.key < $1.key }) where !Self.isGenerated(value) {
+            throw StateFile.corrupted(file.path, "holds a value for '\(name)' that runbook never generates "
+                                      + "(generated secrets are 32 to 2048 lowercase hexadecimal digits)", hint: hint)
+        }
+        return secrets
+    }
+
+    private static func isGenerated(_ value: String) -> Bool {
+        (32...2048).contains(value.utf8.count) && value.utf8.count % 2 == 0 && isLowercaseHexadecimal(value.utf8)
     }
 
     /// Keeps newly generated secrets, mode 0600, so later applies reuse them.

@@ -33,6 +33,11 @@ public final class StateLock {
     public init(stateDirectory: StatePath, command: String) throws {
         let directory = try StateDirectory(path: stateDirectory).openCreating()
         path = stateDirectory.file("lock")
+        // Only its kind matters: it holds no state, just who holds it, so its mode and owner are
+        // not checked like a snapshot's.
+        if let info = directory.status("lock"), info.st_mode & S_IFMT != S_IFREG {
+            try StateFile.checkPrivate(info, path: path, directory: false)
+        }
         descriptor = openat(directory.descriptor, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw HostError(path: path, operation: "open lock", errno: errno) }
         let previous = Self.readHolder(descriptor)
