@@ -11,6 +11,7 @@ struct ApplyCommand {
         let console = session.console
         let lock = try session.takeLock(for: "apply", markingInterrupted: true)
         defer { lock.release() }
+        try session.refuseWhileARollbackIsUnfinished()
         // Prepared again under the lock: a secret generated before it could already have been
         // generated and stored by an apply that held the lock meanwhile. The first preparation only
         // made sure that a bad runbook is refused before the state directory is touched.

@@ -18,14 +18,18 @@ struct Restorer {
     let store: SnapshotStore
     let executor: ChangeExecutor
 
-    /// Paths changed since the snapshots recorded them. The newest snapshot's after-state is what to expect.
+    /// Paths changed since the snapshots recorded them. The newest snapshot's after-state is what to
+    /// expect. A path already in the state the restore gives it is no drift: a restore that stopped
+    /// midway (a failed apply's, or a killed rollback's) put it there, and restoring it overwrites nothing.
     func drift(in manifests: [SnapshotManifest]) throws -> [Drift] {
         var expected: [String: PathState] = [:]
+        var restoresTo: [String: PathState] = [:]
         var order: [String] = []
         var holdsSecret = try store.sensitivePaths()
         for manifest in manifests.sorted(by: { $0.id < $1.id }) {
             for record in manifest.records {
                 if record.sensitive { holdsSecret.insert(record.path) }
+                if restoresTo[record.path] == nil { restoresTo[record.path] = record.before }
                 guard let after = record.after else { continue }
                 if expected[record.path] == nil { order.append(record.path) }
                 expected[record.path] = after
@@ -35,7 +39,8 @@ struct Restorer {
         for path in order {
             let want = expected[path]!
             let (now, content) = try PathState.observe(path, on: host)
-            guard !now.matches(want, comparingOwnership: host.managesOwnership) else { continue }
+            guard !now.matches(want, comparingOwnership: host.managesOwnership),
+                  !now.matches(restoresTo[path]!, comparingOwnership: host.managesOwnership) else { continue }
             var diff: String?
             if want.kind == .file, now.kind == .file, let hash = want.sha256, let content {
                 let recorded = try store.blob(hash)
@@ -52,6 +57,7 @@ struct Restorer {
     func restore(_ manifest: SnapshotManifest) throws -> [String] {
         var restored: [String] = []
         for record in manifest.records.reversed() {
+            try FaultInjection.throwingPoint("restore", path: record.path)
             let step = StepInfo(restoring: record)
             for change in try changes(toRestore: record) {
                 try executor.perform(change, step: step, notifies: record.notifies, sensitive: record.sensitive)

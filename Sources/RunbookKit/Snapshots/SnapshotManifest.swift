@@ -14,7 +14,8 @@ public struct SnapshotManifest: Sendable, Codable {
         /// Failed, and its changes were restored.
         case failed
         /// Stopped midway with its changes left in place: killed (found later by the next command), or
-        /// failed and then failed to restore. `runbook rollback` undoes it.
+        /// failed and then failed to restore; or a rollback that failed midway. `runbook rollback`
+        /// undoes an apply, and finishes a rollback.
         case interrupted
     }
 
@@ -34,6 +35,8 @@ public struct SnapshotManifest: Sendable, Codable {
     public var undoes: [Int]
     /// The rollback that undid this snapshot, if one did.
     public var undoneBy: Int?
+    /// For a rollback that stopped midway: the later rollback that took over its records and finished it.
+    public var continuedBy: Int?
     public var failure: String?
 
     public var idText: String { String(id) }

@@ -35,6 +35,9 @@ public struct SnapshotStore: Sendable {
         return try StateDirectory.subdirectory(name, of: top, displayPath: directory + "/" + name, creating: creating)
     }
 
+    /// A snapshot's folder, for messages.
+    public func displayPath(of id: Int) -> String { "\(directory)/snapshots/\(Self.snapshotName(id))" }
+
     private func snapshotFolder(_ id: Int, creating: Bool) throws -> DirectoryHandle? {
         guard let snapshots = try area("snapshots", creating: creating) else { return nil }
         let name = Self.snapshotName(id)
@@ -128,10 +131,45 @@ public struct SnapshotStore: Sendable {
     }
 
     public func markUndone(_ ids: [Int], by rollback: Int) throws {
+        for id in ids { try update(id) { $0.undoneBy = rollback } }
+    }
+
+    /// Marks stopped rollbacks as taken over by `rollback`, which carries their records from now on.
+    public func markContinued(_ ids: [Int], by rollback: Int) throws {
         for id in ids {
-            var manifest = try load(id)
-            manifest.undoneBy = rollback
-            try save(manifest)
+            try update(id) { manifest in
+                manifest.continuedBy = rollback
+                if manifest.status == .running { manifest.status = .interrupted }
+            }
+        }
+    }
+
+    private func update(_ id: Int, _ change: (inout SnapshotManifest) -> Void) throws {
+        var manifest = try load(id)
+        change(&manifest)
+        try save(manifest)
+    }
+
+    /// Rollbacks that stopped midway (killed, or failed) and that no later rollback took over:
+    /// some paths are back as they were, others not, until `runbook rollback` finishes them.
+    public func unfinishedRollbacks() throws -> [SnapshotManifest] {
+        try list().filter(isUnfinishedRollback)
+    }
+
+    /// The newest snapshot, when it is an unfinished rollback. While one is unfinished, apply is
+    /// refused and rollback only finishes it, so nothing is recorded after it but the rollback that
+    /// takes it over: looking at the newest alone is enough, and `plan` stays as fast with a long history.
+    public func newestUnfinishedRollback() throws -> SnapshotManifest? {
+        guard let newest = try ids().last, let manifest = try? load(newest) else { return nil }
+        return isUnfinishedRollback(manifest) ? manifest : nil
+    }
+
+    private func isUnfinishedRollback(_ manifest: SnapshotManifest) -> Bool {
+        guard manifest.kind == .rollback, manifest.continuedBy == nil, manifest.undoneBy == nil else { return false }
+        switch manifest.status {
+        case .interrupted: return true
+        case .running: return manifest.processID != getpid() && !ProcessLiveness.isAlive(manifest.processID)
+        case .succeeded, .failed: return false
         }
     }
 
