@@ -2,8 +2,70 @@ import Foundation
 import RunbookKit
 import XCTest
 
-/// While a rollback is unfinished, nothing but its finishing is accepted.
+/// A rollback checks, before it changes anything, that it can finish: every blob it needs is
+/// there and holds what its name says; and while a rollback is unfinished, nothing but its
+/// finishing is accepted.
 final class RollbackRecoveryTests: XCTestCase {
+    /// A blob gone, damaged or replaced by a link is refused by name (snapshot, path, blob file)
+    /// with the tree and the snapshots untouched, also when it belongs to the older of two
+    /// snapshots rolled back together (the newer one would be restored first); put back, the
+    /// same rollback restores everything.
+    func testAMissingOrDamagedBlobIsRefusedBeforeAnythingChanges() throws {
+        for damage in ["missing", "damaged", "a link"] {
+            for twoSnapshots in [false, true] {
+                let label = "\(damage)\(twoSnapshots ? ", older of two" : "")"
+                let run = try FaultInjectionTests.sandbox(FaultInjectionTests.fixture, for: self)
+                let fresh = try TreeManifest(run.root)
+                XCTAssertEqual(try RunbookBinary.run(["apply"] + run.arguments).status, 0)
+                if twoSnapshots { XCTAssertEqual(try RunbookBinary.run(["apply", "--var", "port=9090"] + run.arguments).status, 0) }
+                let converged = try TreeManifest(run.root)
+                let state = run.root.deletingLastPathComponent().appendingPathComponent("state")
+                let blob = state.appendingPathComponent("blobs/" + SHA256.hex(Data("old\n".utf8)))
+                let kept = try Data(contentsOf: blob)
+                try FileManager.default.removeItem(at: blob)
+                switch damage {
+                case "damaged": try Data("not old\n".utf8).write(to: blob)
+                case "a link": try FileManager.default.createSymbolicLink(at: blob, withDestinationURL: run.root.appendingPathComponent("etc/demo/app.conf"))
+                default: break
+                }
+                let snapshots = try FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("snapshots").path)
+
+                let refused = try RunbookBinary.run(["rollback"] + (twoSnapshots ? ["1"] : []) + run.arguments)
+                XCTAssertEqual(refused.status, 1, refused.all)
+                for word in ["snapshot 1 cannot be restored", "/etc/demo/legacy/a.txt", blob.path, "nothing was changed"] {
+                    XCTAssertTrue(refused.stderr.contains(word), "\(label): \(word) not in \(refused.stderr)")
+                }
+                XCTAssertEqual(try TreeManifest(run.root), converged, "\(label): the refused rollback changed the tree")
+                XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("snapshots").path), snapshots)
+
+                try? FileManager.default.removeItem(at: blob)
+                try kept.write(to: blob)
+                let rollback = try RunbookBinary.run(["rollback"] + (twoSnapshots ? ["1"] : []) + run.arguments)
+                XCTAssertEqual(rollback.status, 0, rollback.all)
+                XCTAssertEqual(try TreeManifest(run.root), fresh, label)
+            }
+        }
+    }
+
+    /// Drift over a file whose recorded content is gone is still reported as drift (without a
+    /// diff), not as an unreadable blob, and `--force` rolls back, needing only the content from before.
+    func testDriftIsReportedWhenTheRecordedContentIsGone() throws {
+        let run = try FaultInjectionTests.sandbox(FaultInjectionTests.fixture, for: self)
+        let fresh = try TreeManifest(run.root)
+        XCTAssertEqual(try RunbookBinary.run(["apply"] + run.arguments).status, 0)
+        let app = run.root.appendingPathComponent("etc/demo/app.conf")
+        let state = run.root.deletingLastPathComponent().appendingPathComponent("state")
+        try FileManager.default.removeItem(at: state.appendingPathComponent("blobs/" + SHA256.hex(try Data(contentsOf: app))))
+        try write("edited by hand\n", to: app)
+        let refused = try RunbookBinary.run(["rollback"] + run.arguments)
+        XCTAssertEqual(refused.status, 1, refused.all)
+        XCTAssertTrue(refused.stderr.contains("drift: /etc/demo/app.conf was changed") && refused.stderr.contains("`runbook rollback --force`"),
+                      refused.stderr)
+        let forced = try RunbookBinary.run(["rollback", "--force"] + run.arguments)
+        XCTAssertEqual(forced.status, 0, forced.all)
+        XCTAssertEqual(try TreeManifest(run.root), fresh)
+    }
+
     /// While rollback 2 is unfinished, plan (text and JSON) says so, `rollback 1` (the retry form,
     /// naming the snapshot it rolls back to) finishes it, and `snapshots` says which rollback did.
     func testTheRetryFormFinishesAnUnfinishedRollback() throws {

@@ -179,6 +179,7 @@ public final class Applier {
         var restored: [String] = []
         var restoreError: String?
         do {
+            try restorer.checkContent(for: [recorder.manifest])
             restored = try restorer.restore(recorder.manifest)
             for path in restored {
                 let (state, _) = try PathState.observe(path, on: host)

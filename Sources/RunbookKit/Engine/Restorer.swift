@@ -42,8 +42,8 @@ struct Restorer {
             guard !now.matches(want, comparingOwnership: host.managesOwnership),
                   !now.matches(restoresTo[path]!, comparingOwnership: host.managesOwnership) else { continue }
             var diff: String?
-            if want.kind == .file, now.kind == .file, let hash = want.sha256, let content {
-                let recorded = try store.blob(hash)
+            // Without the recorded content there is no diff to show, but still the drift itself.
+            if want.kind == .file, now.kind == .file, let hash = want.sha256, let content, let recorded = try? store.blob(hash) {
                 diff = holdsSecret.contains(path) ? UnifiedDiff.withheld(old: recorded, new: content)
                     : UnifiedDiff.make(old: String(decoding: recorded, as: UTF8.self), new: String(decoding: content, as: UTF8.self),
                                        oldLabel: "\(path) (as runbook left it)", newLabel: "\(path) (now)")
@@ -51,6 +51,33 @@ struct Restorer {
             found.append(Drift(path: path, expected: want, found: now, diff: diff))
         }
         return found
+    }
+
+    /// Refuses, before anything is changed, a restore of `manifests` (newest first, as they are
+    /// restored) that would need content missing from the blobs or not matching its hash: found
+    /// halfway, it would leave some paths restored and others not.
+    func checkContent(for manifests: [SnapshotManifest]) throws {
+        // The content each path has when its record comes to be restored ("" when it is no file).
+        var content: [String: String] = [:]
+        for manifest in manifests {
+            for record in manifest.records.reversed() {
+                let now = try content[record.path] ?? PathState.observe(record.path, on: host).0.sha256 ?? ""
+                content[record.path] = record.before.sha256 ?? ""
+                guard record.before.kind == .file, let hash = record.before.sha256, now != hash else { continue }
+                let blob = store.directory + "/blobs/" + hash
+                let problem: String
+                do {
+                    let found = SHA256.hex(try store.blob(hash))
+                    guard found != hash else { continue }
+                    problem = "is damaged (its content has sha256 \(found))"
+                } catch {
+                    problem = "cannot be read: \(error)"
+                }
+                throw Diagnostic("snapshot \(manifest.id) cannot be restored: the content \(record.path) had before it, \(blob), \(problem)",
+                                 origin: store.displayPath(of: manifest.id),
+                                 hint: "nothing was changed; copy that blob back from a backup of the state directory, or put \(record.path) back by hand (sha256 \(hash)) and run `runbook rollback --force`")
+            }
+        }
     }
 
     /// Restores every record of the snapshot, last first; returns the paths restored.

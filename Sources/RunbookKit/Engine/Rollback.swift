@@ -89,6 +89,7 @@ public struct Rollback {
     }
 
     public func run(_ targets: Targets, runbook: String) throws -> Outcome {
+        try inspector.checkContent(for: targets.undo)
         let undone = targets.undo.map(\.id)
         let recorder = try state.snapshots.begin(kind: .rollback, runbook: runbook, target: host.displayName,
                                                   chapters: [], undoes: undone)
