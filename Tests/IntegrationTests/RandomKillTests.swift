@@ -1,8 +1,8 @@
 import Foundation
 import XCTest
 
-/// Real SIGKILLs at random moments, with no fault switch: during applies, and during rollbacks of
-/// a converged tree. After each, the operator runs what runbook names (plan's note, then that
+/// Real SIGKILLs at random moments, with no fault switch: during applies, during rollbacks of a
+/// converged tree, and during an apply and then during the command plan names to recover it. After each, the operator runs what runbook names (plan's note, then that
 /// command), and every run must end exactly at the fresh tree or at the converged one: the fresh
 /// one whenever that command was a rollback.
 /// `RUNBOOK_KILL_RUNS=N` runs N of each (10 by default, for CI); `RUNBOOK_KILL_SEED` picks the moments.
@@ -24,18 +24,31 @@ final class RandomKillTests: XCTestCase {
             rollbackTime = min(rollbackTime, try duration(["rollback"] + reference.arguments))
         }
 
-        for (command, time) in [("apply", applyTime), ("rollback", rollbackTime)] {
+        // From about when the runbook is loaded (as long as a plan takes) to the end, so that most
+        // kills come while it changes things.
+        func moment(_ time: Double) -> Double { Double.random(in: min(planTime, time / 2)..<time, using: &random) }
+        for command in ["apply", "rollback", "apply, then the command plan names"] {
             var tally: [String: Int] = [:]
             for run in 0..<runs {
                 let sandbox = try FaultInjectionTests.sandbox(subject, for: self)
+                let followUp = FollowUp(arguments: sandbox.arguments)
                 if command == "rollback" { XCTAssertEqual(try RunbookBinary.run(["apply"] + sandbox.arguments).status, 0) }
-                // From about when the runbook is loaded (as long as a plan takes) to the end, so that
-                // most kills come while it changes things.
-                let delay = Double.random(in: min(planTime, time / 2)..<time, using: &random)
-                let killed = try kill([command] + sandbox.arguments, after: delay)
-                let followed = try FollowUp(arguments: sandbox.arguments).run(after: "", status: 1)
+                let delay = moment(command == "rollback" ? rollbackTime : applyTime)
+                var killed = try kill([command == "rollback" ? "rollback" : "apply"] + sandbox.arguments, after: delay)
+                // A command that ended before its kill was quicker than measured (the machine is shared).
+                if !killed, command == "rollback" { rollbackTime = delay } else if !killed { applyTime = delay }
+                var label = "\(command) run \(run), killed after \(Int(delay * 1000)) ms"
+                // The recovery itself killed at a random moment too.
+                if command.hasPrefix("apply, then"), let named = try followUp.planAdvice() {
+                    let second = moment(rollbackTime)
+                    let killedAgain = try kill(followUp.words(of: named) + sandbox.arguments, after: second)
+                    if !killedAgain { rollbackTime = second }
+                    killed = killed && killedAgain
+                    label += ", \(named) killed after \(Int(second * 1000)) ms"
+                }
+                let followed = try followUp.run(after: "", status: 1)
                 let after = try TreeManifest(sandbox.root)
-                let label = "\(command) run \(run), killed after \(Int(delay * 1000)) ms, then \(followed.commands)"
+                label += ", then \(followed.commands)"
                 XCTAssertFalse(followed.commands.contains { $0.contains("--force") }, "\(label): false drift")
                 let end = after == fresh ? "fresh" : after == converged ? "converged" : "neither"
                 if end == "neither" { XCTFail("\(label):\n\(after.difference(from: try XCTUnwrap(fresh)))\n\(followed.last?.all ?? "")") }
@@ -43,7 +56,7 @@ final class RandomKillTests: XCTestCase {
                 if followed.commands.contains(where: { $0.hasPrefix("runbook rollback") }) { XCTAssertEqual(end, "fresh", label) }
                 tally["\(killed ? "killed" : "finished first"), \(followed.commands.isEmpty ? "nothing to run" : "followed up"), \(end)", default: 0] += 1
             }
-            print("random kills during \(command) (\(runs) runs of \(Int(time * 1000)) ms, killed after \(Int(min(planTime, time / 2) * 1000)) ms or more): "
+            print("random kills during \(command) (\(runs) runs; apply \(Int(applyTime * 1000)) ms, rollback \(Int(rollbackTime * 1000)) ms, plan \(Int(planTime * 1000)) ms): "
                   + tally.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: "; "))
         }
     }

@@ -20,19 +20,25 @@ public struct FollowUp {
         var last: Subprocess.Result?
         // More than a few rounds means runbook sends the operator round in circles.
         while commands.count < 5 {
-            if advice == nil {
-                let plan = try RunbookBinary.run(["plan"] + arguments)
-                advice = Self.command(in: plan.stdout.split(separator: "\n").filter { $0.hasPrefix("note:") }.joined(separator: "\n"))
-            }
-            guard let command = advice else { return (commands, last) }
+            guard let command = try advice ?? planAdvice() else { return (commands, last) }
             commands.append(command)
-            let words = command.split(separator: " ").dropFirst().map(String.init)
-            let result = try RunbookBinary.run(words + arguments)
+            let result = try RunbookBinary.run(words(of: command) + arguments)
             last = result
             advice = result.status == 0 ? nil : Self.command(in: result.all)
             if result.status != 0, advice == nil { return (commands, last) }
         }
         return (commands, last)
+    }
+
+    /// The command named by the first of plan's notes that names one.
+    public func planAdvice() throws -> String? {
+        let plan = try RunbookBinary.run(["plan"] + arguments)
+        return Self.command(in: plan.stdout.split(separator: "\n").filter { $0.hasPrefix("note:") }.joined(separator: "\n"))
+    }
+
+    /// `runbook rollback 2` as the words after `runbook`.
+    public func words(of command: String) -> [String] {
+        command.split(separator: " ").dropFirst().map(String.init)
     }
 
     /// The first `runbook ...` command quoted in backticks.
