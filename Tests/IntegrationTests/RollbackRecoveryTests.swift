@@ -8,8 +8,8 @@ import XCTest
 final class RollbackRecoveryTests: XCTestCase {
     /// A blob gone, damaged or replaced by a link is refused by name (snapshot, path, blob file)
     /// with the tree and the snapshots untouched, also when it belongs to the older of two
-    /// snapshots rolled back together (the newer one would be restored first); put back, the
-    /// same rollback restores everything.
+    /// snapshots rolled back together (the newer one would be restored first); with the blob put
+    /// back, or the file put back by hand as the hint says, the same rollback restores everything.
     func testAMissingOrDamagedBlobIsRefusedBeforeAnythingChanges() throws {
         for damage in ["missing", "damaged", "a link"] {
             for twoSnapshots in [false, true] {
@@ -39,7 +39,12 @@ final class RollbackRecoveryTests: XCTestCase {
                 XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: state.appendingPathComponent("snapshots").path), snapshots)
 
                 try? FileManager.default.removeItem(at: blob)
-                try kept.write(to: blob)
+                if damage == "missing", !twoSnapshots {
+                    // The hint's other way: the file put back by hand as it was.
+                    try write("old\n", to: run.root.appendingPathComponent("etc/demo/legacy/a.txt"), mode: 0o600)
+                } else {
+                    try kept.write(to: blob)
+                }
                 let rollback = try RunbookBinary.run(["rollback"] + (twoSnapshots ? ["1"] : []) + run.arguments)
                 XCTAssertEqual(rollback.status, 0, rollback.all)
                 XCTAssertEqual(try TreeManifest(run.root), fresh, label)

@@ -82,8 +82,9 @@ struct Session {
 
     /// Applies killed midway and a rollback that did not finish, for the next command to report.
     func unfinishedNotices() -> [String] {
-        let applies = ((try? state.snapshots.unfinished()) ?? []).filter { $0.kind == .apply }.map(Self.notice)
-        return applies + [(try? state.snapshots.newestUnfinishedRollback()) ?? nil].compactMap { $0.map(Self.notice) }
+        var notices = ((try? state.snapshots.unfinished()) ?? []).filter { $0.kind == .apply }.map(Self.notice)
+        if let stopped = try? state.snapshots.newestUnfinishedRollback() { notices.append(Self.notice(stopped)) }
+        return notices
     }
 
     static func notice(_ unfinished: SnapshotManifest) -> String {

@@ -70,12 +70,12 @@ struct Restorer {
                     let found = SHA256.hex(try store.blob(hash))
                     guard found != hash else { continue }
                     problem = "is damaged (its content has sha256 \(found))"
-                } catch {
-                    problem = "cannot be read: \(error)"
+                } catch let failure as HostError {
+                    problem = "cannot be read: \(failure.reason)"
                 }
                 throw Diagnostic("snapshot \(manifest.id) cannot be restored: the content \(record.path) had before it, \(blob), \(problem)",
                                  origin: store.displayPath(of: manifest.id),
-                                 hint: "nothing was changed; copy that blob back from a backup of the state directory, or put \(record.path) back by hand (sha256 \(hash)) and run `runbook rollback --force`")
+                                 hint: "copy that blob back from a backup of the state directory, or put \(record.path) back by hand as it was (content sha256 \(hash)), then roll back again")
             }
         }
     }
