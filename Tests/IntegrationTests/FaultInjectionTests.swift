@@ -182,7 +182,11 @@ final class FaultInjectionTests: XCTestCase {
 
     /// The points a command passes, in order.
     func trace(_ arguments: [String], environment: [String: String] = [:]) throws -> [String] {
-        let file = try makeTemporaryDirectory(self, "trace").appendingPathComponent("trace")
+        try Self.trace(arguments, environment: environment, for: self)
+    }
+
+    static func trace(_ arguments: [String], environment: [String: String] = [:], for test: XCTestCase) throws -> [String] {
+        let file = try makeTemporaryDirectory(test, "trace").appendingPathComponent("trace")
         FileManager.default.createFile(atPath: file.path, contents: nil)
         try RunbookBinary.run(arguments, environment: environment.merging(["RUNBOOK_FAULT_TRACE": file.path]) { $1 })
         return try String(contentsOf: file, encoding: .utf8).split(separator: "\n").map { String($0.drop { $0 != " " }.dropFirst()) }

@@ -114,4 +114,25 @@ final class RollbackRecoveryTests: XCTestCase {
         XCTAssertEqual(finished.status, 0, finished.all)
         XCTAssertEqual(try TreeManifest(run.root), first)
     }
+
+    /// `apply --json` whose restore failed too carries the retry command the text output prints,
+    /// and that command restores the fresh tree.
+    func testAJSONApplyWhoseRestoreFailedCarriesTheRetryCommand() throws {
+        let reference = try FaultInjectionTests.sandbox(FaultInjectionTests.fixture, for: self)
+        let points = try FaultInjectionTests.trace(["apply"] + reference.arguments, for: self)
+        let failing = try XCTUnwrap(points.lastIndex { $0.hasPrefix("step:") }) + 1
+        let run = try FaultInjectionTests.sandbox(FaultInjectionTests.fixture, for: self)
+        let fresh = try TreeManifest(run.root)
+        // The step fails, and so does the restore's first path.
+        let failed = try RunbookBinary.run(["apply", "--json"] + run.arguments,
+                                           environment: ["RUNBOOK_FAULT_AT": "\(failing),\(failing + 1)", "RUNBOOK_FAULT_ACTION": "fail"])
+        XCTAssertEqual(failed.status, 1, failed.all)
+        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any])
+        XCTAssertNotNil(summary["restoreFailure"] as? String, failed.stdout)
+        let retry = try XCTUnwrap(summary["retry"] as? String, failed.stdout)
+        XCTAssertEqual(retry, "runbook rollback 1")
+        let retried = try RunbookBinary.run(FollowUp(arguments: run.arguments).words(of: retry) + run.arguments)
+        XCTAssertEqual(retried.status, 0, retried.all)
+        XCTAssertEqual(try TreeManifest(run.root), fresh)
+    }
 }

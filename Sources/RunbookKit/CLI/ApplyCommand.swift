@@ -58,13 +58,18 @@ struct ApplyCommand {
         }
         console.error("\n" + failure)
         if let restoreError = outcome.restoreError {
-            console.error("error: restoring failed too: \(restoreError)\n`runbook rollback \(outcome.snapshotID ?? 0)` retries it.")
+            console.error("error: restoring failed too: \(restoreError)\n`\(retry(outcome))` retries it.")
         } else if outcome.restored.isEmpty {
             console.error("Nothing had been changed.")
         } else {
             console.error("Restored \(outcome.restored.count) path\(outcome.restored.count == 1 ? " to its" : "s to their") state before this apply:")
             for path in outcome.restored { console.error("  \(path)") }
         }
+    }
+
+    /// The command that finishes a restore that failed.
+    private func retry(_ outcome: Applier.Outcome) -> String {
+        "runbook rollback \(outcome.snapshotID ?? 0)"
     }
 
     private func printJSON(_ outcome: Applier.Outcome) throws {
@@ -74,11 +79,15 @@ struct ApplyCommand {
             var snapshot: Int?
             var failure: String?
             var restored: [String]
+            /// Why restoring failed too, and the command that retries it.
+            var restoreFailure: String?
+            var retry: String?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let summary = Summary(ok: outcome.failure == nil, changedSteps: outcome.changedSteps, snapshot: outcome.snapshotID,
-                              failure: outcome.failure, restored: outcome.restored)
+                              failure: outcome.failure, restored: outcome.restored, restoreFailure: outcome.restoreError,
+                              retry: outcome.restoreError == nil ? nil : retry(outcome))
         session.console.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
     }
 }
