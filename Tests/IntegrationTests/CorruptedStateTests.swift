@@ -269,7 +269,7 @@ final class CorruptedStateTests: XCTestCase {
                        before["mode"] = 0o104755
                        record["before"] = before
                    }),
-        Corruption(name: "manifest names the blob ../secrets", names: "blobs/../secrets", saying: restoreHint, readers: blobReaders) {
+        Corruption(name: "manifest names the blob ../secrets", names: "snapshots/000002/manifest.json", saying: restoreHint, readers: blobReaders) {
             try edit($0.manifest) { text in
                 let hash = text.components(separatedBy: "\"sha256\" : \"")[1].prefix(64)
                 return text.replacingOccurrences(of: String(hash), with: "../secrets")

@@ -11,6 +11,7 @@ struct ApplyCommand {
         let console = session.console
         let lock = try session.takeLock(for: "apply", markingInterrupted: true)
         defer { lock.release() }
+        try session.refuseWhileARollbackIsUnfinished()
         // Prepared again under the lock: a secret generated before it could already have been
         // generated and stored by an apply that held the lock meanwhile. The first preparation only
         // made sure that a bad runbook is refused before the state directory is touched.
@@ -58,7 +59,7 @@ struct ApplyCommand {
         }
         console.error("\n" + failure)
         if let restoreError = outcome.restoreError {
-            console.error("error: restoring failed too: \(restoreError)\n`runbook rollback \(outcome.snapshotID ?? 0)` retries it.")
+            console.error("error: restoring failed too: \(restoreError)\n`\(retry(outcome))` retries it.")
             return
         }
         let whose = outcome.keptChapters.isEmpty ? "this apply" : "chapter \(outcome.failedChapter ?? "")"
@@ -76,6 +77,11 @@ struct ApplyCommand {
         }
     }
 
+    /// The command that finishes a restore that failed.
+    private func retry(_ outcome: Applier.Outcome) -> String {
+        "runbook rollback \(outcome.snapshotID ?? 0)"
+    }
+
     private func printJSON(_ outcome: Applier.Outcome) throws {
         struct Summary: Encodable {
             var ok: Bool
@@ -85,12 +91,16 @@ struct ApplyCommand {
             var failedChapter: String?
             var keptChapters: [String]
             var restored: [String]
+            /// Why restoring failed too, and the command that retries it.
+            var restoreFailure: String?
+            var retry: String?
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let summary = Summary(ok: outcome.failure == nil, changedSteps: outcome.changedSteps, snapshot: outcome.snapshotID,
                               failure: outcome.failure, failedChapter: outcome.failedChapter, keptChapters: outcome.keptChapters,
-                              restored: outcome.restored)
+                              restored: outcome.restored, restoreFailure: outcome.restoreError,
+                              retry: outcome.restoreError == nil ? nil : retry(outcome))
         session.console.line(String(decoding: try encoder.encode(summary), as: UTF8.self))
     }
 }

@@ -91,7 +91,10 @@ enum HelpText {
         Restores every path the last apply changed (or SNAPSHOT and every one after it) exactly:
         content, mode, owner, link target or absence, then reruns the affected handlers. If a
         managed file was changed since, it shows the drift and refuses, unless --force; the
-        rollback is itself a snapshot and can be rolled back. Packages stay installed.
+        rollback is itself a snapshot and can be rolled back. Packages stay installed. Nothing is
+        changed unless every recorded content it needs is in the state directory, intact. A
+        rollback that was killed or failed midway is finished by the next one; until then apply
+        refuses to run.
         """,
         "snapshots": """
         runbook snapshots [show ID] [--root DIR] [--state-dir DIR] [--json] [--no-color]

@@ -15,14 +15,13 @@ struct RollbackCommand {
         let renderer = ApplyEventRenderer(style: console.style)
         let rollback = Rollback(host: session.hostUnderLock(), state: session.state, handlers: handlers,
                                 report: { console.line(renderer.render($0)) })
-        let targets: [SnapshotManifest]
+        let targets: Rollback.Targets
         do {
             targets = try rollback.targets(session.options.arguments.first)
         } catch Rollback.RollbackError.nothingToUndo {
             console.line("Nothing to roll back: no snapshot in \(session.state.path) is left to undo.")
             return .success
         }
-        try session.state.snapshots.verifyBlobs(of: targets)
         let drift = try rollback.drift(of: targets)
         if !drift.isEmpty {
             for item in drift {
@@ -38,8 +37,18 @@ struct RollbackCommand {
             }
             console.error("note: --force: rolling back over the drift; the current content is kept in this rollback's snapshot")
         }
-        console.line(console.style.bold("Rolling back snapshot\(targets.count == 1 ? "" : "s") \(targets.map(\.idText).joined(separator: ", "))"))
-        let outcome = try rollback.run(targets, runbook: session.options.runbook)
+        if !targets.finishing.isEmpty {
+            let ids = targets.finishing.map(\.idText).joined(separator: ", ")
+            console.line(console.style.bold("Finishing rollback snapshot \(ids), which did not finish"))
+        }
+        console.line(console.style.bold("Rolling back snapshot\(targets.undo.count == 1 ? "" : "s") \(targets.undo.map(\.idText).joined(separator: ", "))"))
+        let outcome: Rollback.Outcome
+        do {
+            outcome = try rollback.run(targets, runbook: session.options.runbook)
+        } catch let stopped as Rollback.RollbackError {
+            console.error("runbook: error: \(stopped)\nSome paths are restored and others not; `runbook rollback` finishes it.")
+            return .failure
+        }
         console.line("\nRestored \(outcome.restored.count) path\(outcome.restored.count == 1 ? "" : "s"); this rollback is snapshot \(outcome.snapshotID.map(String.init) ?? "?") (`runbook rollback` undoes it).")
         if !outcome.packagesKept.isEmpty {
             console.line("Packages the apply installed stay installed: \(outcome.packagesKept.joined(separator: ", ")). `apt-get purge \(outcome.packagesKept.joined(separator: " "))` removes them, with what they set up (services, timers), if you no longer want them.")

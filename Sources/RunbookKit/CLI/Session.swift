@@ -81,19 +81,32 @@ struct Session {
         return try StateDirectoryGuard(state: state, host: host).check(prepared)
     }
 
-    /// Applies killed midway, for the next command to report.
+    /// Applies killed midway and a rollback that did not finish, for the next command to report.
     func unfinishedNotices() throws -> [String] {
-        try state.snapshots.unfinished().map(Self.notice)
+        var notices = try state.snapshots.unfinished().filter { $0.kind == .apply }.map(Self.notice)
+        if let stopped = try state.snapshots.newestUnfinishedRollback() { notices.append(Self.notice(stopped)) }
+        return notices
     }
 
     static func notice(_ unfinished: SnapshotManifest) -> String {
-        "apply snapshot \(unfinished.id) (started \(unfinished.startedAt), pid \(unfinished.processID)) did not finish; "
-            + "`runbook rollback \(unfinished.id)` restores the state from before it, or apply again to converge"
+        switch unfinished.kind {
+        case .apply:
+            return "apply snapshot \(unfinished.id) (started \(unfinished.startedAt), pid \(unfinished.processID)) did not finish; "
+                + "`runbook rollback \(unfinished.id)` restores the state from before it, or apply again to converge"
+        case .rollback:
+            return "\(halfRestored(unfinished)); `runbook rollback` finishes it"
+        }
+    }
+
+    private static func halfRestored(_ rollback: SnapshotManifest) -> String {
+        "rollback snapshot \(rollback.id) (started \(rollback.startedAt), pid \(rollback.processID)) did not finish: some paths "
+            + "are back as they were before snapshot \(rollback.undoes.map(String.init).joined(separator: ", ")), others are not"
     }
 
     /// Takes the state directory lock for a command that changes things, and reports what an
-    /// earlier run left behind: a lock record of a holder that died, applies killed midway.
-    /// Those are marked interrupted when `markingInterrupted`, so they are reported once.
+    /// earlier run left behind: a lock record of a holder that died, applies killed midway (a
+    /// rollback that did not finish is the business of the command itself). Those are marked
+    /// interrupted when `markingInterrupted`, so they are reported once.
     func takeLock(for command: String, markingInterrupted: Bool) throws -> StateLock {
         // Every snapshot is read first, so that a damaged one is refused before the lock file is
         // made or an interrupted snapshot is marked.
@@ -103,9 +116,16 @@ struct Session {
             console.error("note: the lock was left by \(stale), which is gone; it did not finish cleanly")
         }
         for manifest in try state.snapshots.unfinished() {
-            console.error("note: \(Self.notice(manifest))")
+            if manifest.kind == .apply { console.error("note: \(Self.notice(manifest))") }
             if markingInterrupted { try state.snapshots.markInterrupted(manifest) }
         }
         return lock
+    }
+
+    /// Refuses to change anything else while a rollback is unfinished: its paths are half restored.
+    func refuseWhileARollbackIsUnfinished() throws {
+        guard let stopped = try state.snapshots.newestUnfinishedRollback() else { return }
+        throw Diagnostic(Self.halfRestored(stopped), origin: state.snapshots.displayPath(of: stopped.id),
+                         hint: "run `runbook rollback` to finish it, then apply again")
     }
 }

@@ -25,6 +25,7 @@ struct SnapshotsCommand {
             for manifest in manifests {
                 var outcome = manifest.status.rawValue
                 if let undoneBy = manifest.undoneBy { outcome += ", undone by \(undoneBy)" }
+                if let continuedBy = manifest.continuedBy { outcome += ", finished by \(continuedBy)" }
                 if manifest.status == .running, !ProcessLiveness.isAlive(manifest.processID) { outcome = "interrupted" }
                 let chapters = manifest.kind == .rollback ? "undoes \(manifest.undoes.map(String.init).joined(separator: ", "))"
                     : manifest.chapters.joined(separator: ", ")

@@ -198,6 +198,9 @@ public final class Applier {
                                                        : "a step failed; restoring what this apply changed"))
         let restorer = Restorer(host: host, store: recorder.store, executor: ChangeExecutor(host: host, recorder: nil))
         do {
+            var scope = recorder.manifest
+            scope.records = records
+            try restorer.checkContent(for: [scope])
             outcome.restored = try restorer.restore(records)
             for path in outcome.restored {
                 // The snapshot's after-state becomes the restored one, so `runbook rollback` sees no drift there.

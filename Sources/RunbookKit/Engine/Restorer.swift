@@ -18,14 +18,18 @@ struct Restorer {
     let store: SnapshotStore
     let executor: ChangeExecutor
 
-    /// Paths changed since the snapshots recorded them. The newest snapshot's after-state is what to expect.
+    /// Paths changed since the snapshots recorded them. The newest snapshot's after-state is what to
+    /// expect. A path already in the state the restore gives it is no drift: a restore that stopped
+    /// midway (a failed apply's, or a killed rollback's) put it there, and restoring it overwrites nothing.
     func drift(in manifests: [SnapshotManifest]) throws -> [Drift] {
         var expected: [String: PathState] = [:]
+        var restoresTo: [String: PathState] = [:]
         var order: [String] = []
         var holdsSecret = try store.sensitivePaths()
         for manifest in manifests.sorted(by: { $0.id < $1.id }) {
             for record in manifest.records {
                 if record.sensitive { holdsSecret.insert(record.path) }
+                if restoresTo[record.path] == nil { restoresTo[record.path] = record.before }
                 guard let after = record.after else { continue }
                 if expected[record.path] == nil { order.append(record.path) }
                 expected[record.path] = after
@@ -35,10 +39,11 @@ struct Restorer {
         for path in order {
             let want = expected[path]!
             let (now, content) = try PathState.observe(path, on: host)
-            guard !now.matches(want, comparingOwnership: host.managesOwnership) else { continue }
+            guard !now.matches(want, comparingOwnership: host.managesOwnership),
+                  !now.matches(restoresTo[path]!, comparingOwnership: host.managesOwnership) else { continue }
             var diff: String?
-            if want.kind == .file, now.kind == .file, let hash = want.sha256, let content {
-                let recorded = try store.blob(hash)
+            // Without the recorded content there is no diff to show, but still the drift itself.
+            if want.kind == .file, now.kind == .file, let hash = want.sha256, let content, let recorded = try? store.blob(hash) {
                 diff = holdsSecret.contains(path) ? UnifiedDiff.withheld(old: recorded, new: content)
                     : UnifiedDiff.make(old: String(decoding: recorded, as: UTF8.self), new: String(decoding: content, as: UTF8.self),
                                        oldLabel: "\(path) (as runbook left it)", newLabel: "\(path) (now)")
@@ -46,6 +51,38 @@ struct Restorer {
             found.append(Drift(path: path, expected: want, found: now, diff: diff))
         }
         return found
+    }
+
+    /// Refuses, before anything is changed, a restore of `manifests` (newest first, as they are
+    /// restored) that would need content missing from the blobs or not matching its hash: found
+    /// halfway, it would leave some paths restored and others not.
+    func checkContent(for manifests: [SnapshotManifest]) throws {
+        // The content each path has when its record comes to be restored ("" when it is no file).
+        var content: [String: String] = [:]
+        for manifest in manifests {
+            for record in manifest.records.reversed() {
+                let now = try content[record.path] ?? PathState.observe(record.path, on: host).0.sha256 ?? ""
+                content[record.path] = record.before.sha256 ?? ""
+                guard record.before.kind == .file, let hash = record.before.sha256, now != hash else { continue }
+                let blob = store.directory + "/blobs/" + hash
+                let byHand = "put \(record.path) back by hand as it was (content sha256 \(hash)), then roll back again"
+                let context = "snapshot \(manifest.id) cannot be restored: the content \(record.path) had before it, \(blob),"
+                do {
+                    let found = SHA256.hex(try store.blob(hash))
+                    guard found != hash else { continue }
+                    throw Diagnostic("\(context) is damaged (its content has sha256 \(found))", origin: blob,
+                                     hint: "copy that blob back from a backup of the state directory, or \(byHand)")
+                } catch let failure as HostError {
+                    throw Diagnostic("\(context) cannot be read: \(failure.reason)", origin: blob,
+                                     hint: "copy that blob back from a backup of the state directory, or \(byHand)")
+                } catch let refused as Diagnostic where refused.origin == blob && !refused.message.hasPrefix("snapshot ") {
+                    // The state directory's own check of the blob ("HASH is missing: …", "HASH has mode 0644 …"),
+                    // with what it says to do; one of another file (blobs/ itself) stays as it is.
+                    throw Diagnostic("\(context) \(refused.message.dropFirst(hash.count).trimmingBlanks())", origin: blob,
+                                     hint: [refused.hint, "or \(byHand)"].compactMap { $0 }.joined(separator: "; "))
+                }
+            }
+        }
     }
 
     /// Restores every record of the snapshot, last first; returns the paths restored.
@@ -57,6 +94,7 @@ struct Restorer {
     func restore(_ records: [PathRecord]) throws -> [String] {
         var restored: [String] = []
         for record in records.reversed() {
+            try FaultInjection.throwingPoint("restore", path: record.path)
             let step = StepInfo(restoring: record)
             for change in try changes(toRestore: record) {
                 try executor.perform(change, step: step, notifies: record.notifies, sensitive: record.sensitive)

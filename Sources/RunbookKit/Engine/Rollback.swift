@@ -7,7 +7,15 @@ import Glibc
 /// snapshot 3 and everything recorded after it, newest first. A rollback is recorded as a
 /// snapshot of its own, so it can be undone the same way. Drift (a managed path changed by hand
 /// since) stops it unless forced; forced, the hand edit is still kept in the rollback's snapshot.
+/// A rollback that stopped midway is finished by the next one, which takes over its records, so
+/// nothing else is rolled back (nor applied) until it is.
 public struct Rollback {
+    /// What one rollback does: undo `undo`, newest first, finishing the rollbacks in `finishing` on the way.
+    public struct Targets: Sendable {
+        public var undo: [SnapshotManifest]
+        public var finishing: [SnapshotManifest]
+    }
+
     public struct Outcome: Sendable {
         public var undone: [Int]
         public var snapshotID: Int?
@@ -19,12 +27,15 @@ public struct Rollback {
         case nothingToUndo
         case unknownSnapshot(String)
         case drift([String])
+        /// The rollback recorded as snapshot `snapshot` changed some paths and then failed.
+        case stopped(snapshot: Int, cause: String)
 
         public var description: String {
             switch self {
             case .nothingToUndo: "there is no snapshot to roll back"
             case .unknownSnapshot(let id): "snapshot \(id) does not exist or is already undone"
             case .drift(let paths): "\(paths.count) managed path\(paths.count == 1 ? " was" : "s were") changed since: \(paths.joined(separator: ", "))"
+            case .stopped(let snapshot, let cause): "rollback snapshot \(snapshot) stopped midway: \(cause)"
             }
         }
     }
@@ -41,32 +52,61 @@ public struct Rollback {
         self.report = report
     }
 
-    /// The snapshots to undo, newest first.
-    public func targets(_ requested: String?) throws -> [SnapshotManifest] {
+    /// The snapshots to undo, newest first: those a rollback that stopped midway was undoing when
+    /// there is one (it is finished first, and `requested` may only name it or the snapshot it
+    /// rolls back to, as a retry does), else the newest one not yet undone, or `requested` and
+    /// every one after it.
+    public func targets(_ requested: String?) throws -> Targets {
+        let stopped = try state.snapshots.unfinishedRollbacks()
+        if let newest = stopped.last {
+            if let requested, Int(requested) != newest.id, Int(requested) != newest.undoes.min() {
+                throw Diagnostic("rollback snapshot \(newest.id) did not finish, so nothing else can be rolled back before it is",
+                                 origin: "rollback \(requested)", hint: "run `runbook rollback` to finish it first")
+            }
+            let ids = Set(stopped.flatMap(\.undoes)).sorted(by: >)
+            let undo = try ids.map { id in
+                guard let manifest = try state.snapshots.load(id) else {
+                    throw Diagnostic("rollback snapshot \(newest.id) did not finish undoing snapshot \(id), which is gone",
+                                     origin: state.snapshots.displayPath(of: id),
+                                     hint: "restore that snapshot from a backup of the state directory; runbook will not guess")
+                }
+                return manifest
+            }
+            return Targets(undo: undo, finishing: stopped)
+        }
         let candidates = try state.snapshots.list()
-            .filter { $0.undoneBy == nil && $0.status != .failed }
+            .filter { $0.undoneBy == nil && $0.continuedBy == nil && $0.status != .failed }
             .sorted { $0.id > $1.id }
         guard let requested else {
             guard let newest = candidates.first else { throw RollbackError.nothingToUndo }
-            return [newest]
+            return Targets(undo: [newest], finishing: [])
         }
         guard let id = Int(requested), candidates.contains(where: { $0.id == id }) else {
             throw RollbackError.unknownSnapshot(requested)
         }
-        return candidates.filter { $0.id >= id }
+        return Targets(undo: candidates.filter { $0.id >= id }, finishing: [])
     }
 
-    func drift(of targets: [SnapshotManifest]) throws -> [Restorer.Drift] {
-        try Restorer(host: host, store: state.snapshots, executor: ChangeExecutor(host: host, recorder: nil)).drift(in: targets)
+    func drift(of targets: Targets) throws -> [Restorer.Drift] {
+        try inspector.drift(in: targets.undo)
     }
 
-    public func run(_ targets: [SnapshotManifest], runbook: String) throws -> Outcome {
+    /// A restorer that only looks.
+    private var inspector: Restorer {
+        Restorer(host: host, store: state.snapshots, executor: ChangeExecutor(host: host, recorder: nil))
+    }
+
+    public func run(_ targets: Targets, runbook: String) throws -> Outcome {
+        try inspector.checkContent(for: targets.undo)
+        let undone = targets.undo.map(\.id)
         let recorder = try state.snapshots.begin(kind: .rollback, runbook: runbook, target: host.displayName,
-                                                  chapters: [], undoes: targets.map(\.id))
+                                                  chapters: [], undoes: undone)
+        try recorder.carry(targets.finishing)
+        try state.snapshots.markContinued(targets.finishing.map(\.id), by: recorder.id)
         let restorer = Restorer(host: host, store: state.snapshots, executor: ChangeExecutor(host: host, recorder: recorder))
         var restored: [String] = []
         do {
-            for manifest in targets {
+            for manifest in targets.undo {
                 let paths = try restorer.restore(manifest)
                 for path in paths {
                     report(.restored(path: path, to: try PathState.observe(path, on: host).0))
@@ -74,14 +114,15 @@ public struct Rollback {
                 restored += paths
             }
         } catch {
-            try recorder.finish(.failed, failure: "\(error)")
-            throw error
+            try recorder.finish(.interrupted, failure: "\(error)")
+            throw RollbackError.stopped(snapshot: recorder.id, cause: "\(error)")
         }
-        try rerunHandlers(for: targets, recorder: recorder)
+        try rerunHandlers(for: targets.undo, recorder: recorder)
+        // Marked before this rollback is finished: killed in between, it is finished by the next one.
+        try state.snapshots.markUndone(undone, by: recorder.id)
         try recorder.finish(.succeeded)
-        try state.snapshots.markUndone(targets.map(\.id), by: recorder.id)
-        return Outcome(undone: targets.map(\.id), snapshotID: recorder.id, restored: restored,
-                       packagesKept: targets.flatMap(\.packagesInstalled))
+        return Outcome(undone: undone, snapshotID: recorder.id, restored: restored,
+                       packagesKept: targets.undo.flatMap(\.packagesInstalled))
     }
 
     private func rerunHandlers(for targets: [SnapshotManifest], recorder: SnapshotRecorder) throws {

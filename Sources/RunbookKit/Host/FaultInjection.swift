@@ -3,9 +3,10 @@ import Glibc
 import Synchronization
 
 /// Test-only fault injection, compiled into debug builds only, so release behaviour cannot
-/// depend on it. Every named point counts; with `RUNBOOK_FAULT_AT=N` the Nth point fails
+/// depend on it. Every named point counts; with `RUNBOOK_FAULT_AT=N` (or `N,M,...`) the Nth point fails
 /// (`RUNBOOK_FAULT_ACTION=fail`), pauses for a second (`pause`, to widen a race window on
-/// purpose) or kills the process with SIGKILL (`kill`, the default).
+/// purpose) or kills the process with SIGKILL (`kill`, the default); `RUNBOOK_FAULT_ACTION=fail,kill`
+/// gives each point its own action.
 /// `RUNBOOK_FAULT_TRACE=FILE` appends each point's name, so a test can enumerate them.
 enum FaultInjection {
     struct InjectedFault: Error, CustomStringConvertible {
@@ -40,8 +41,11 @@ enum FaultInjection {
                 close(descriptor)
             }
         }
-        guard let target = environment["RUNBOOK_FAULT_AT"].flatMap(Int.init), target == count else { return }
-        switch environment["RUNBOOK_FAULT_ACTION"] {
+        // Several points and actions, comma-separated: a failure, and then a fault in the restore it starts.
+        let targets = (environment["RUNBOOK_FAULT_AT"] ?? "").split(separator: ",").map { Int($0) }
+        guard let index = targets.firstIndex(of: count) else { return }
+        let actions = (environment["RUNBOOK_FAULT_ACTION"] ?? "").split(separator: ",").map(String.init)
+        switch index < actions.count ? actions[index] : actions.last {
         case "fail": throw InjectedFault(point: label)
         case "pause":
             sleep(1)

@@ -17,7 +17,8 @@ public struct SnapshotManifest: Sendable, Codable {
         /// passed their checks and stay applied. `runbook rollback` undoes them.
         case partial
         /// Stopped midway with its changes left in place: killed (found later by the next command), or
-        /// failed and then failed to restore. `runbook rollback` undoes it.
+        /// failed and then failed to restore; or a rollback that failed midway. `runbook rollback`
+        /// undoes an apply, and finishes a rollback.
         case interrupted
     }
 
@@ -37,6 +38,8 @@ public struct SnapshotManifest: Sendable, Codable {
     public var undoes: [Int]
     /// The rollback that undid this snapshot, if one did.
     public var undoneBy: Int?
+    /// For a rollback that stopped midway: the later rollback that took over its records and finished it.
+    public var continuedBy: Int?
     public var failure: String?
 
     public var idText: String { String(id) }
@@ -56,6 +59,9 @@ extension SnapshotManifest {
                 guard let state else { continue }
                 if let missing = state.missingField {
                     return "record \(index + 1) (\(record.path)) says it was a \(state.kind.rawValue) \(when) without its \(missing)"
+                }
+                if let hash = state.sha256, hash.utf8.count != 64 || !hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) {
+                    return "record \(index + 1) (\(record.path)) names its content \(when) by '\(hash)', which is no SHA-256 runbook writes"
                 }
                 if let mode = state.mode, mode > 0o7777 {
                     return "record \(index + 1) (\(record.path)) gives it the mode \(String(mode, radix: 8)) \(when), which no file has"

@@ -59,6 +59,16 @@ public final class SnapshotRecorder {
         try recordAfter(path, on: host)
     }
 
+    /// Takes over the records of rollbacks that stopped midway, oldest first: the first record of a
+    /// path holds its state before any of them touched it, so undoing this rollback puts back what
+    /// all of them changed.
+    func carry(_ stopped: [SnapshotManifest]) throws {
+        for record in stopped.sorted(by: { $0.id < $1.id }).flatMap(\.records) where recordedPaths.insert(record.path).inserted {
+            try journal.append(SnapshotJournal.Entry(event: .before, record: record))
+            manifest.records.append(record)
+        }
+    }
+
     public func recordAfter(_ path: String, on host: any Host) throws {
         let (state, content) = try PathState.observe(path, on: host)
         if let content { _ = try store.storeBlob(content) }

@@ -35,6 +35,9 @@ public struct SnapshotStore: Sendable {
         return try StateDirectory.subdirectory(name, of: top, displayPath: directory + "/" + name, creating: creating)
     }
 
+    /// A snapshot's folder, for messages.
+    public func displayPath(of id: Int) -> String { "\(directory)/snapshots/\(Self.snapshotName(id))" }
+
     private func snapshotFolder(_ id: Int, creating: Bool) throws -> DirectoryHandle? {
         guard let snapshots = try area("snapshots", creating: creating) else { return nil }
         let name = Self.snapshotName(id)
@@ -155,15 +158,6 @@ public struct SnapshotStore: Sendable {
         return content
     }
 
-    /// Reads every blob the snapshots need, so that a rollback that would stop halfway on a
-    /// missing or damaged one is refused before it changes anything.
-    public func verifyBlobs(of manifests: [SnapshotManifest]) throws {
-        let states = manifests.flatMap { $0.records.flatMap { [$0.before] + ($0.after.map { [$0] } ?? []) } }
-        for hash in Set(states.filter { $0.kind == .file }.compactMap(\.sha256)).sorted() {
-            _ = try blob(hash)
-        }
-    }
-
     private func blobEntry(_ blobs: DirectoryHandle, _ hash: String) -> DirectoryEntry {
         DirectoryEntry(directory: blobs, name: hash, displayPath: directory + "/blobs/" + hash)
     }
@@ -185,12 +179,47 @@ public struct SnapshotStore: Sendable {
     }
 
     public func markUndone(_ ids: [Int], by rollback: Int) throws {
+        for id in ids { try update(id) { $0.undoneBy = rollback } }
+    }
+
+    /// Marks stopped rollbacks as taken over by `rollback`, which carries their records from now on.
+    public func markContinued(_ ids: [Int], by rollback: Int) throws {
         for id in ids {
-            guard var manifest = try load(id) else {
-                throw HostError(path: "\(directory)/snapshots/\(Self.snapshotName(id))", operation: "mark undone", errno: ENOENT)
+            try update(id) { manifest in
+                manifest.continuedBy = rollback
+                if manifest.status == .running { manifest.status = .interrupted }
             }
-            manifest.undoneBy = rollback
-            try save(manifest)
+        }
+    }
+
+    private func update(_ id: Int, _ change: (inout SnapshotManifest) -> Void) throws {
+        guard var manifest = try load(id) else {
+            throw HostError(path: "\(directory)/snapshots/\(Self.snapshotName(id))", operation: "update", errno: ENOENT)
+        }
+        change(&manifest)
+        try save(manifest)
+    }
+
+    /// Rollbacks that stopped midway (killed, or failed) and that no later rollback took over:
+    /// some paths are back as they were, others not, until `runbook rollback` finishes them.
+    public func unfinishedRollbacks() throws -> [SnapshotManifest] {
+        try list().filter(isUnfinishedRollback)
+    }
+
+    /// The newest snapshot, when it is an unfinished rollback. While one is unfinished, apply is
+    /// refused and rollback only finishes it, so nothing is recorded after it but the rollback that
+    /// takes it over: looking at the newest alone is enough, and `plan` stays as fast with a long history.
+    public func newestUnfinishedRollback() throws -> SnapshotManifest? {
+        guard let newest = try ids().last, let manifest = try load(newest) else { return nil }
+        return isUnfinishedRollback(manifest) ? manifest : nil
+    }
+
+    private func isUnfinishedRollback(_ manifest: SnapshotManifest) -> Bool {
+        guard manifest.kind == .rollback, manifest.continuedBy == nil, manifest.undoneBy == nil else { return false }
+        switch manifest.status {
+        case .interrupted: return true
+        case .running: return manifest.processID != getpid() && !ProcessLiveness.isAlive(manifest.processID)
+        case .succeeded, .failed, .partial: return false
         }
     }
 
