@@ -12,6 +12,7 @@ struct BenchmarkOptions {
     var runs = 7
     var warmups = 1
     var scanBytes = 10_000_000
+    var pathologicalScanBytes = 1_000_000
     var isHelpRequested = false
     /// `--write-runbook DIR`: only write a synthetic runbook there (for profiling it by hand).
     var runbookDirectoryToWrite: String?
@@ -32,6 +33,9 @@ struct BenchmarkOptions {
           --runs N               Measured runs per case (default 7)
           --warmups N            Unmeasured runs before them (default 1)
           --scan-megabytes N     Size of the chapter the scanner reads (default 10)
+          --pathological-kilobytes N
+                                 Smaller size of each pathological scanner input; the larger is
+                                 twice it (default 1000)
           --write-runbook DIR    Only write a synthetic runbook into DIR, to profile `runbook` on it
           --steps N              Its size in steps (default 1000)
           --smoke                10 steps, 1 run, no warm-up: exits 0 when every command exits as
@@ -69,6 +73,7 @@ struct BenchmarkOptions {
             case "--runs": runs = try count(atLeast: 1)
             case "--warmups": warmups = try count(atLeast: 0)
             case "--scan-megabytes": scanBytes = try count(atLeast: 1) * 1_000_000
+            case "--pathological-kilobytes": pathologicalScanBytes = try count(atLeast: 1) * 1_000
             case "--write-runbook": runbookDirectoryToWrite = try value()
             case "--steps": stepsToWrite = try count(atLeast: 1)
             case "--smoke": isSmoke = true
@@ -82,6 +87,7 @@ struct BenchmarkOptions {
             runs = 1
             warmups = 0
             scanBytes = 100_000
+            pathologicalScanBytes = 10_000
         }
     }
 }

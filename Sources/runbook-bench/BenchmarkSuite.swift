@@ -59,11 +59,20 @@ struct BenchmarkSuite {
             table.rows.append(TableRow(growthFrom: smaller.result, to: larger.result, steps: (smaller.steps, larger.steps)))
         }
 
+        ProgressLog.note("one 30,000-line managed file")
+        for benchmarkCase in try LargeFileCases(binary: binary, scratch: scratch).makeCases() {
+            record(try runner.measure(benchmarkCase))
+        }
+
         ProgressLog.note("Markdown scanning, in-process")
         let scan = ScanBenchmark(targetBytes: options.scanBytes, runs: options.runs, warmups: options.warmups).run()
         table.rows.append(TableRow(scan))
         ProgressLog.note("  \(scan.elementCount) headings and code blocks in \(scan.byteCount) bytes: "
                          + "median \(MeasurementFormat.milliseconds(scan.seconds.median))")
+
+        ProgressLog.note("Markdown scanning, pathological inputs at two sizes, in-process")
+        table.rows += ScanGrowthBenchmark(smallerBytes: options.pathologicalScanBytes, runs: options.runs,
+                                          warmups: options.warmups).run()
 
         table.environment.loadAtEnd = RunEnvironment.loadAverage()
         return table

@@ -8,7 +8,10 @@ struct ScanBenchmark {
     var warmups: Int
 
     func run() -> ScanResult {
-        let text = chapter(ofAtLeast: targetBytes)
+        Self.measure(chapter(ofAtLeast: targetBytes), runs: runs, warmups: warmups)
+    }
+
+    static func measure(_ text: String, runs: Int, warmups: Int) -> ScanResult {
         var seconds: [Double] = []
         var elementCount = 0
         for index in 0..<(warmups + runs) {

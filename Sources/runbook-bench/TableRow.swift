@@ -45,15 +45,30 @@ struct TableRow {
     }
 
     init(_ scan: ScanResult) {
+        self.init(scan, name: "Markdown scanning")
+        verdicts = [TargetVerdict(requirement: "≥ \(MeasurementFormat.plain(PerformanceTarget.scanMegabytesPerSecond)) MB/s",
+                                  isMet: scan.medianMegabytesPerSecond >= PerformanceTarget.scanMegabytesPerSecond)]
+    }
+
+    init(_ scan: ScanResult, name: String) {
         func figure(_ seconds: Double) -> String {
             "\(MeasurementFormat.milliseconds(seconds)) (\(MeasurementFormat.throughput(bytes: scan.byteCount, seconds: seconds)))"
         }
         let megabytes = MeasurementFormat.plain((Double(scan.byteCount) / 1e5).rounded() / 10)
-        self.init(name: "Markdown scanning, one \(megabytes) MB chapter, in-process",
+        self.init(name: "\(name), one \(megabytes) MB chapter, in-process",
                   median: figure(scan.seconds.median), minimum: figure(scan.seconds.minimum),
                   maximum: figure(scan.seconds.maximum))
-        verdicts = [TargetVerdict(requirement: "≥ \(MeasurementFormat.plain(PerformanceTarget.scanMegabytesPerSecond)) MB/s",
-                                  isMet: scan.medianMegabytesPerSecond >= PerformanceTarget.scanMegabytesPerSecond)]
+    }
+
+    /// How the scan of one pathological input grew when the input doubled.
+    init(scanGrowthFrom smaller: ScanResult, to larger: ScanResult, of label: String) {
+        let growth = larger.seconds.median / smaller.seconds.median
+        self.init(name: "growth ×\(ScanGrowthBenchmark.sizeRatio) bytes, Markdown scanning, \(label)",
+                  median: MeasurementFormat.ratio(growth),
+                  minimum: MeasurementFormat.ratio(larger.seconds.minimum / smaller.seconds.minimum),
+                  maximum: MeasurementFormat.ratio(larger.seconds.maximum / smaller.seconds.maximum))
+        verdicts = [TargetVerdict(requirement: "≤ \(MeasurementFormat.plain(ScanGrowthBenchmark.growthLimit))×",
+                                  isMet: growth <= ScanGrowthBenchmark.growthLimit)]
     }
 
     var cells: [String] {

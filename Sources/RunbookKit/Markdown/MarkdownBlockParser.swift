@@ -33,6 +33,7 @@ struct MarkdownBlockParser {
     private var indent = 0
     private var blank = false
     private var partiallyConsumedTab = false
+    private var thematicBreakRuledOutBefore = 0
 
     private static let tabStop = 4
     private static let codeIndent = 4
@@ -86,6 +87,8 @@ struct MarkdownBlockParser {
         lineNumber += 1
         offset = line.start
         column = 0
+        firstNonspace = line.start
+        thematicBreakRuledOutBefore = line.start
         blank = false
         partiallyConsumedTab = false
         openedBlock = false
@@ -215,7 +218,7 @@ struct MarkdownBlockParser {
                     headingText = Self.setextText(paragraph)
                     advance(line.end - offset, columns: false)
                 }
-            } else if !indented && !(kind == .paragraph && !allMatched) && line.isThematicBreak(at: firstNonspace) {
+            } else if !indented && !(kind == .paragraph && !allMatched) && isThematicBreak() {
                 container = addChild(container, MarkdownOpenBlock(.thematicBreak, line: lineNumber))
                 advance(line.end - offset, columns: false)
             } else if indent < 4, let marker = line.listMarker(at: firstNonspace, interruptsParagraph: kind == .paragraph) {
@@ -234,6 +237,17 @@ struct MarkdownBlockParser {
             kind = newKind
             maybeLazy = false
         }
+    }
+
+    /// A line of `* * * … x` opens a list item per marker; remembering where the last scan failed
+    /// keeps each marker from rescanning the rest of the line (no break can start before it).
+    private mutating func isThematicBreak() -> Bool {
+        guard firstNonspace >= thematicBreakRuledOutBefore else { return false }
+        if let ruledOut = line.thematicBreakRuledOut(at: firstNonspace) {
+            thematicBreakRuledOutBefore = ruledOut
+            return false
+        }
+        return true
     }
 
     private mutating func openListItem(_ marker: MarkdownListMarker, container: inout Int, kind: MarkdownOpenBlock.Kind) {
@@ -471,7 +485,14 @@ struct MarkdownBlockParser {
         }
     }
 
+    /// Scans only when `offset` has reached the last first nonspace: each open container would
+    /// otherwise rescan the same indentation, quadratic in the nesting depth.
     private mutating func findFirstNonspace() {
+        defer {
+            indent = firstNonspaceColumn - column
+            blank = line.isLineEnd(firstNonspace)
+        }
+        guard firstNonspace <= offset else { return }
         var toTabStop = Self.tabStop - column % Self.tabStop
         firstNonspace = offset
         firstNonspaceColumn = column
@@ -490,7 +511,5 @@ struct MarkdownBlockParser {
                 break
             }
         }
-        indent = firstNonspaceColumn - column
-        blank = line.isLineEnd(firstNonspace)
     }
 }

@@ -80,10 +80,14 @@ struct MarkdownLine {
         return isLineEnd(index) ? level : 0
     }
 
-    /// Three or more `*`, `-` or `_` (the same one), with only spaces and tabs between and after.
-    func isThematicBreak(at position: Int) -> Bool {
+    /// Nil when three or more `*`, `-` or `_` (the same one), with only spaces and tabs between and
+    /// after, start at `position`; otherwise where the scan stopped: no break starts before it,
+    /// since every byte up to it is that marker or a space.
+    func thematicBreakRuledOut(at position: Int) -> Int? {
         let marker = byte(position)
-        guard marker == MarkdownByte.asterisk || marker == MarkdownByte.hyphen || marker == MarkdownByte.underscore else { return false }
+        guard marker == MarkdownByte.asterisk || marker == MarkdownByte.hyphen || marker == MarkdownByte.underscore else {
+            return position + 1
+        }
         var index = position
         var count = 0
         while true {
@@ -95,7 +99,7 @@ struct MarkdownLine {
             }
             index += 1
         }
-        return count >= 3 && isLineEnd(index)
+        return count >= 3 && isLineEnd(index) ? nil : max(index, position + 1)
     }
 
     /// A list item marker (`-`, `+`, `*`, `1.`, `1)`) followed by whitespace or the line end.

@@ -1,6 +1,6 @@
 import FoundationEssentials
 
-/// A unified diff of two texts, line by line (Myers' algorithm), as `diff -u` prints it.
+/// A unified diff of two texts, line by line (Myers' algorithm in linear space, see `LineDiff`), as `diff -u` prints it.
 ///
 /// ```
 /// --- /etc/nginx/sites-available/inference
@@ -26,7 +26,7 @@ public enum UnifiedDiff {
     /// `content of a file holding a secret, not shown: 1 line removed, 1 added; sha256 9f86d081884c → 2c26b46b68ff`
     public static func withheld(old: Data?, new: Data?) -> String {
         let edits = self.edits(lines(old.map { String(decoding: $0, as: UTF8.self) } ?? ""),
-                               lines(new.map { String(decoding: $0, as: UTF8.self) } ?? ""))
+                               lines(new.map { String(decoding: $0, as: UTF8.self) } ?? "")).edits
         let removed = edits.filter { if case .removed = $0 { true } else { false } }.count
         let added = edits.filter { if case .added = $0 { true } else { false } }.count
         let lineCount = { (count: Int) in "\(count) line\(count == 1 ? "" : "s")" }
@@ -35,9 +35,14 @@ public enum UnifiedDiff {
             + "sha256 \(hash(old)) → \(hash(new))"
     }
 
+    static let coarseNotice = "(the texts differ too much to find the smallest diff in reasonable time: "
+        + "regions past the search limit are shown whole, removed then added)\n"
+
     public static func make(old: String, new: String, oldLabel: String, newLabel: String, context: Int = 3) -> String {
-        let edits = self.edits(lines(old), lines(new))
-        var output = "--- \(oldLabel)\n+++ \(newLabel)\n"
+        let (edits, isCoarse) = self.edits(lines(old), lines(new))
+        // Before the headers, where `patch` skips leading text, so the diff still applies.
+        var output = isCoarse ? coarseNotice : ""
+        output += "--- \(oldLabel)\n+++ \(newLabel)\n"
         var index = 0
         var oldLine = 1, newLine = 1
         var positions: [(old: Int, new: Int)] = []
@@ -92,59 +97,22 @@ public enum UnifiedDiff {
         return lines
     }
 
-    /// Myers' O(ND) shortest edit script.
-    static func edits(_ old: [String], _ new: [String]) -> [Edit] {
-        let n = old.count, m = new.count
-        let maximum = n + m
-        guard maximum > 0 else { return [] }
-        var frontier = [Int](repeating: 0, count: 2 * maximum + 2)
-        var trace: [[Int]] = []
-        var found = false
-        for depth in 0...maximum {
-            trace.append(frontier)
-            for diagonal in stride(from: -depth, through: depth, by: 2) {
-                let k = diagonal + maximum
-                var x = (diagonal == -depth || (diagonal != depth && frontier[k - 1] < frontier[k + 1]))
-                    ? frontier[k + 1] : frontier[k - 1] + 1
-                var y = x - diagonal
-                while x < n, y < m, old[x] == new[y] {
-                    x += 1
-                    y += 1
-                }
-                frontier[k] = x
-                if x >= n, y >= m {
-                    found = true
-                    break
-                }
-            }
-            if found { break }
-        }
+    /// The edit script, every change run's removals before its additions as `diff -u` prints them,
+    /// and whether the search was cut short (see `LineDiff`).
+    static func edits(_ old: [String], _ new: [String]) -> (edits: [Edit], isCoarse: Bool) {
+        let diff = LineDiff(old, new)
         var result: [Edit] = []
-        var x = n, y = m
-        for depth in stride(from: trace.count - 1, through: 0, by: -1) {
-            let previous = trace[depth]
-            let diagonal = x - y
-            let k = diagonal + maximum
-            let previousDiagonal = (diagonal == -depth || (diagonal != depth && previous[k - 1] < previous[k + 1]))
-                ? diagonal + 1 : diagonal - 1
-            let previousX = depth == 0 ? 0 : previous[previousDiagonal + maximum]
-            let previousY = previousX - previousDiagonal
-            while x > previousX, y > previousY {
-                result.append(.same(old[x - 1]))
-                x -= 1
-                y -= 1
+        result.reserveCapacity(max(old.count, new.count))
+        var x = 0, y = 0
+        while x < old.count || y < new.count {
+            if x < old.count, diff.removed[x] {
+                result.append(.removed(old[x])); x += 1
+            } else if y < new.count, diff.added[y] {
+                result.append(.added(new[y])); y += 1
+            } else {
+                result.append(.same(old[x])); x += 1; y += 1
             }
-            if depth > 0 {
-                if x == previousX {
-                    result.append(.added(new[y - 1]))
-                } else {
-                    result.append(.removed(old[x - 1]))
-                }
-            }
-            x = previousX
-            y = previousY
         }
-        while x > 0, y > 0 { result.append(.same(old[x - 1])); x -= 1; y -= 1 }
-        return result.reversed()
+        return (result, diff.isCoarse)
     }
 }
