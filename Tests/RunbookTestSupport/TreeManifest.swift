@@ -26,9 +26,12 @@ public struct TreeManifest: Equatable, CustomStringConvertible {
                 }
             case S_IFLNK:
                 entries[relative] = "link -> \(try FileManager.default.destinationOfSymbolicLink(atPath: path))"
-            default:
+            case S_IFREG:
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
                 entries[relative] = "file \(mode) \(data.count) \(SHA256.hex(data))"
+            default:
+                // A FIFO, a socket or a device is never opened: a FIFO would block the read.
+                entries[relative] = "special \(String(info.st_mode & S_IFMT, radix: 8)) \(mode)"
             }
         }
         try visit(base)
