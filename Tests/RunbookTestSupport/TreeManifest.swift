@@ -30,7 +30,7 @@ public struct TreeManifest: Equatable, CustomStringConvertible {
                 let data = try Data(contentsOf: URL(fileURLWithPath: path))
                 entries[relative] = "file \(mode) \(data.count) \(SHA256.hex(data))"
             default:
-                // A FIFO or a device: opening it could block or act, and it holds no content to compare.
+                // A FIFO, a socket or a device is never opened: a FIFO would block the read.
                 entries[relative] = "special \(String(info.st_mode & S_IFMT, radix: 8)) \(mode)"
             }
         }

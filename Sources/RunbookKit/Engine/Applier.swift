@@ -142,11 +142,16 @@ public final class Applier {
             }
         }
         guard let validation = plan.validation, host.runsProcesses else { return }
-        let result = try host.run(validation)
+        let result = try run(validation, for: plan.step)
         if !result.succeeded {
             throw StepFailure(step: plan.step, message: "validation `\(validation.script)` failed with exit \(result.status)",
                               output: result.output)
         }
+    }
+
+    /// A command that could not finish (a timeout, say) fails the step it belongs to, at its line.
+    private func run(_ command: ShellCommand, for step: StepInfo) throws -> ProcessResult {
+        do { return try host.run(command) } catch { throw StepFailure(step: step, message: "\(error)") }
     }
 
     private func runHandler(_ handler: HandlerStep) throws {
@@ -155,7 +160,7 @@ public final class Applier {
             return
         }
         try recorder?.recordHandler(handler.name)
-        let result = try host.run(handler.script)
+        let result = try run(handler.script, for: handler.info)
         guard result.succeeded else {
             throw StepFailure(step: handler.info, message: "handler \(handler.name) exited \(result.status)", output: result.output)
         }
@@ -170,7 +175,9 @@ public final class Applier {
         var attempt = 0
         while true {
             attempt += 1
-            guard let problem = try check.verify(on: host) else {
+            let found: String?
+            do { found = try check.verify(on: host) } catch { throw StepFailure(step: check.info, message: "\(error)") }
+            guard let problem = found else {
                 report(.check(check.info, skipped: nil, attempts: attempt))
                 return
             }

@@ -120,13 +120,17 @@ struct ChangeExecutor {
         return missing
     }
 
+    /// A large install over a slow mirror takes far longer than a validation; an hour is still stuck.
+    private static let aptTimeout = 3600
+
     /// apt-get install; on a fresh server the package lists may be empty, so one `apt-get update` and a retry.
     private func install(_ names: [String], step: StepInfo) throws {
-        let install = "DEBIAN_FRONTEND=noninteractive apt-get install -y -q \(names.joined(separator: " "))"
-        var result = try host.run(ShellCommand(script: install))
+        let install = ShellCommand(script: "DEBIAN_FRONTEND=noninteractive apt-get install -y -q \(names.joined(separator: " "))",
+                                   timeout: Self.aptTimeout)
+        var result = try host.run(install)
         if !result.succeeded {
-            let update = try host.run(ShellCommand(script: "apt-get update -q"))
-            result = try host.run(ShellCommand(script: install))
+            let update = try host.run(ShellCommand(script: "apt-get update -q", timeout: Self.aptTimeout))
+            result = try host.run(install)
             if !result.succeeded {
                 throw StepFailure(step: step, message: "apt-get could not install \(names.joined(separator: ", "))",
                                   output: update.output + result.output)

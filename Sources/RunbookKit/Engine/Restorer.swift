@@ -39,8 +39,8 @@ struct Restorer {
         for path in order {
             let want = expected[path]!
             let (now, content) = try PathState.observe(path, on: host)
-            guard !now.matches(want, comparingOwnership: host.managesOwnership),
-                  !now.matches(restoresTo[path]!, comparingOwnership: host.managesOwnership) else { continue }
+            guard !now.matches(want, comparingOwnership: host.restoresOwnership),
+                  !now.matches(restoresTo[path]!, comparingOwnership: host.restoresOwnership) else { continue }
             var diff: String?
             // Without the recorded content there is no diff to show, but still the drift itself.
             if want.kind == .file, now.kind == .file, let hash = want.sha256, let content, let recorded = try? store.blob(hash) {
@@ -114,7 +114,7 @@ struct Restorer {
             if current != nil { changes.append(.remove(path: record.path)) }
         case .file:
             let (now, _) = try PathState.observe(record.path, on: host)
-            guard !now.matches(before, comparingOwnership: host.managesOwnership) else { return [] }
+            guard !now.matches(before, comparingOwnership: host.restoresOwnership) else { return [] }
             if let current, current.kind == .directory {
                 changes.append(.remove(path: record.path))
             } else if current?.kind == .symlink {
@@ -141,7 +141,7 @@ struct Restorer {
         case .other:
             break
         }
-        if host.managesOwnership, before.kind != .absent, let uid = before.uid, let gid = before.gid {
+        if host.restoresOwnership, before.kind != .absent, let uid = before.uid, let gid = before.gid {
             let status = try host.status(record.path)
             if status == nil || status?.uid != uid || status?.gid != gid || !changes.isEmpty {
                 changes.append(.setOwner(path: record.path, uid: uid, gid: gid))

@@ -98,11 +98,13 @@ struct FileSystem: Sendable {
             if let failure = data.withUnsafeBytes({ writeFully(descriptor, $0) }) {
                 throw HostError(path: entry.displayPath, operation: "write", errno: failure)
             }
-            guard fchmod(descriptor, mode_t(mode)) == 0 else {
-                throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno)
-            }
+            // Owner first: the kernel clears setuid and setgid on chown, so a mode set before it
+            // would lose them.
             if geteuid() == 0, let existing = entry.directory.status(entry.name) {
                 _ = fchown(descriptor, existing.st_uid, existing.st_gid)
+            }
+            guard fchmod(descriptor, mode_t(mode)) == 0 else {
+                throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno)
             }
             guard fsync(descriptor) == 0 else { throw HostError(path: entry.displayPath, operation: "sync", errno: errno) }
         }
@@ -181,9 +183,15 @@ struct FileSystem: Sendable {
         guard fchmod(opened, mode_t(mode)) == 0 else { throw HostError(path: entry.displayPath, operation: "set mode of", errno: errno) }
     }
 
+    /// The kernel clears setuid and setgid on chown, whatever order a plan's changes come in; the
+    /// mode the object had is put back so changing its owner never changes its mode.
     func setOwner(_ entry: DirectoryEntry, uid: UInt32, gid: UInt32) throws {
+        let before = entry.directory.status(entry.name)
         guard fchownat(entry.directory.descriptor, entry.name, uid, gid, AT_SYMLINK_NOFOLLOW) == 0 else {
             throw HostError(path: entry.displayPath, operation: "set owner of", errno: errno)
         }
+        guard let before, before.st_mode & S_IFMT != S_IFLNK, before.st_mode & (S_ISUID | S_ISGID) != 0,
+              let after = entry.directory.status(entry.name), after.st_mode & 0o7777 != before.st_mode & 0o7777 else { return }
+        try setMode(entry, mode: UInt32(before.st_mode) & 0o7777)
     }
 }

@@ -13,6 +13,9 @@ public protocol Host: Sendable {
     var runsProcesses: Bool { get }
     /// False when ownership is not managed (under `--root`, where users are the host's, not the target's).
     var managesOwnership: Bool { get }
+    /// True when recorded numeric owners are put back on rollback: also under `--root` when
+    /// running as root, where a uid needs no name to be restored.
+    var restoresOwnership: Bool { get }
 
     /// Where `path` is on the machine runbook runs on, the directories on the way resolved and the
     /// last component not followed: what tells two spellings of one place apart.

@@ -15,6 +15,7 @@ public struct LiveHost: Host {
     public var displayName: String { "/" }
     public var runsProcesses: Bool { true }
     public var managesOwnership: Bool { true }
+    public var restoresOwnership: Bool { true }
 
     /// The physical path: every directory on the way resolved (as far as it exists), the last
     /// component not followed.

@@ -12,7 +12,11 @@ public struct ProcessLauncher: Sendable {
         public var status: Int32
         public var standardOutput: Data
         public var standardError: Data
+        public var timedOut = false
     }
+
+    /// How long a killed process group gets to exit after SIGTERM before SIGKILL.
+    static let terminationGrace = 2.0
 
     public init() {
         Self.ignoreBrokenPipes()
@@ -27,7 +31,12 @@ public struct ProcessLauncher: Sendable {
 
     func run(_ command: ShellCommand) throws -> ProcessResult {
         let output = try run(executable: command.shell, arguments: command.arguments, input: command.standardInput,
-                             mergingOutput: true, script: command.script.utf8Data)
+                             mergingOutput: true, script: command.script.utf8Data, timeout: command.timeout)
+        if output.timedOut {
+            throw HostError(path: "`\(command.script.lines(omittingEmpty: true).first ?? "")`", operation: "run",
+                            reason: "timed out after \(command.timeout) s, and its process group was killed",
+                            hint: "give the step a larger timeout= if it needs longer")
+        }
         return ProcessResult(status: output.status, output: String(decoding: output.standardOutput, as: UTF8.self))
     }
 
@@ -35,12 +44,15 @@ public struct ProcessLauncher: Sendable {
     ///   - environment: added to (and overriding) this process's environment.
     ///   - mergingOutput: stderr goes to the same pipe as stdout, interleaved as printed.
     ///   - script: fed to the program on descriptor ``ShellCommand/scriptDescriptor`` through a pipe.
+    ///   - timeout: seconds after which the program's process group (it leads its own) is
+    ///     sent SIGTERM, then SIGKILL after ``terminationGrace``; nil waits for ever.
     public func run(executable: String, arguments: [String], environment: [String: String] = [:], input: Data? = nil,
-                    directory: String? = nil, mergingOutput: Bool = false, script: Data? = nil) throws -> Output {
+                    directory: String? = nil, mergingOutput: Bool = false, script: Data? = nil,
+                    timeout: Int? = nil) throws -> Output {
         if let directory {
             // posix_spawn cannot change directory portably here; a shell does it, then becomes the program.
             return try run(executable: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments,
-                           environment: environment, input: input, mergingOutput: mergingOutput)
+                           environment: environment, input: input, mergingOutput: mergingOutput, timeout: timeout)
         }
         var outputPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1], inputPipe: [Int32] = [-1, -1]
         var scriptPipe: [Int32] = [-1, -1]
@@ -83,7 +95,9 @@ public struct ProcessLauncher: Sendable {
         sigemptyset(&defaultSignals)
         sigaddset(&defaultSignals, SIGPIPE)
         posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
+        // Its own process group, so a timeout reaches everything it started.
+        posix_spawnattr_setpgroup(&attributes, 0)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
         var pid: pid_t = 0
         let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         for descriptor in [outputPipe[1], errorPipe[1], inputPipe[0], scriptPipe[0]] { close(descriptor) }
@@ -103,14 +117,39 @@ public struct ProcessLauncher: Sendable {
                 close(writer)
             }
         }
-        let (standardOutput, standardError, status) = collect(pid: pid, output: outputPipe[0], error: errorPipe[0])
+        let deadline = timeout.map { Self.now() + Double($0) }
+        let (standardOutput, standardError, status, timedOut) = collect(pid: pid, output: outputPipe[0], error: errorPipe[0],
+                                                                         deadline: deadline)
         close(outputPipe[0])
         close(errorPipe[0])
-        return Output(status: status, standardOutput: standardOutput, standardError: standardError)
+        return Output(status: status, standardOutput: standardOutput, standardError: standardError, timedOut: timedOut)
     }
 
-    /// Reads both pipes until they close or the program has exited, then reaps it.
-    private func collect(pid: pid_t, output: Int32, error: Int32) -> (Data, Data, Int32) {
+    private static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// SIGTERM to the whole group, SIGKILL to whatever is left after the grace; returns the
+    /// program's status once reaped.
+    private func terminateGroup(_ pid: pid_t) -> Int32 {
+        kill(-pid, SIGTERM)
+        let until = Self.now() + Self.terminationGrace
+        while Self.now() < until {
+            if let status = reap(pid, blocking: false) {
+                kill(-pid, SIGKILL)
+                return status
+            }
+            usleep(20_000)
+        }
+        kill(-pid, SIGKILL)
+        return reap(pid, blocking: true) ?? 128 + SIGKILL
+    }
+
+    /// Reads both pipes until they close or the program has exited, then reaps it; past the
+    /// deadline the program's group is killed.
+    private func collect(pid: pid_t, output: Int32, error: Int32, deadline: Double?) -> (Data, Data, Int32, Bool) {
         var collected = [Data(), Data()]
         var open = [true, true]
         var exitStatus: Int32?
@@ -142,8 +181,22 @@ public struct ProcessLauncher: Sendable {
                 drain(1, error)
                 break
             }
+            if let deadline, Self.now() >= deadline {
+                let status = terminateGroup(pid)
+                drain(0, output)
+                drain(1, error)
+                return (collected[0], collected[1], status, true)
+            }
         }
-        return (collected[0], collected[1], exitStatus ?? reap(pid, blocking: true) ?? 1)
+        if let deadline, exitStatus == nil {
+            // Both pipes closed early; the program may still be running.
+            while Self.now() < deadline {
+                if let status = reap(pid, blocking: false) { return (collected[0], collected[1], status, false) }
+                usleep(20_000)
+            }
+            return (collected[0], collected[1], terminateGroup(pid), true)
+        }
+        return (collected[0], collected[1], exitStatus ?? reap(pid, blocking: true) ?? 1, false)
     }
 
     /// The exit code, or 128 + the signal that ended the program.

@@ -29,12 +29,19 @@ public struct ShellCommand: Sendable, Equatable {
     public var script: String
     public var standardInput: Data?
     public var exitOnError: Bool
+    /// Seconds the command may take before its process group is killed (`timeout=` on the step).
+    public var timeout: Int
 
-    public init(script: String, shell: String = "/bin/sh", standardInput: Data? = nil, exitOnError: Bool = false) {
+    /// Long enough for any validation, guard, handler or check that is not stuck.
+    public static let defaultTimeout = 300
+
+    public init(script: String, shell: String = "/bin/sh", standardInput: Data? = nil, exitOnError: Bool = false,
+                timeout: Int = defaultTimeout) {
         self.shell = shell
         self.script = script
         self.standardInput = standardInput
         self.exitOnError = exitOnError
+        self.timeout = timeout
     }
 
     /// Where the shell finds the script: a file descriptor the launcher fills, not argv.

@@ -24,6 +24,7 @@ public struct RootedHost: Host {
     public var displayName: String { "--root \(root)" }
     public var runsProcesses: Bool { false }
     public var managesOwnership: Bool { false }
+    public var restoresOwnership: Bool { geteuid() == 0 }
 
     /// The real path for a target path. The last component is not followed: a step about a
     /// link manages the link itself.
@@ -99,7 +100,10 @@ public struct RootedHost: Host {
     public func setMode(_ path: String, mode: UInt32) throws {
         try fileSystem.setMode(entry(path, for: "set mode of"), mode: mode)
     }
-    public func setOwner(_ path: String, uid: UInt32, gid: UInt32) throws {}
+    public func setOwner(_ path: String, uid: UInt32, gid: UInt32) throws {
+        guard restoresOwnership else { return }
+        try fileSystem.setOwner(entry(path, for: "set owner of"), uid: uid, gid: gid)
+    }
     public func userID(named name: String) -> UInt32? { nil }
     public func groupID(named name: String) -> UInt32? { nil }
     public func run(_ command: ShellCommand) throws -> ProcessResult {

@@ -28,13 +28,13 @@ public enum StepKind: String, Sendable, Codable, CaseIterable {
     private var declaredAttributes: Set<String> {
         let common: Set<String> = ["id", "when"]
         switch self {
-        case .file: return common.union(["mode", "owner", "group", "notify", "validate"])
+        case .file: return common.union(["mode", "owner", "group", "notify", "validate", "timeout"])
         case .link: return common.union(["to", "notify"])
         case .absent: return common.union(["notify"])
         case .package: return common.union(["notify"])
-        case .run: return common.union(["creates", "unless", "onlyif", "always", "notify", "makes"])
-        case .handler: return common.union(["when"])
-        case .check: return common.union(["retries", "delay"])
+        case .run: return common.union(["creates", "unless", "onlyif", "always", "notify", "timeout", "makes"])
+        case .handler: return common.union(["when", "timeout"])
+        case .check: return common.union(["retries", "delay", "timeout"])
         case .httpCheck: return common.union(["retries", "delay", "expect", "contains", "resolve", "cacert"])
         case .vars: return []
         }

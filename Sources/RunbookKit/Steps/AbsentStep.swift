@@ -31,6 +31,11 @@ public struct AbsentStep: ChangingStep {
             let notes = view.pendingInstallSummary().map { ["\($0); if that creates \(path), apply removes it"] } ?? []
             return StepPlan(step: info, outcome: .unchanged("\(path) is already absent"), notes: notes, notifies: notifies)
         }
+        if let special = try specialFile(at: path, kind: existing.kind, on: view.host) {
+            throw Diagnostic("absent=\(path) would remove \(special), a special file (a FIFO, socket or device) that a "
+                             + "snapshot cannot keep, so a rollback could not bring it back", at: info.location,
+                             hint: "remove it by hand if it should go, then apply again")
+        }
         let what = switch existing.kind {
         case .symlink: "the link \(path) -> \(existing.linkTarget ?? "?")"
         case .directory: "the directory \(path) and everything in it"
@@ -38,5 +43,20 @@ public struct AbsentStep: ChangingStep {
         }
         return StepPlan(step: info, outcome: .change, changes: [.remove(path: path)], details: ["remove \(what)"],
                         notifies: notifies)
+    }
+
+    /// The first special file at or under `path`: the removal would take it along, links not followed.
+    private func specialFile(at path: String, kind: FileStatus.Kind, on host: any Host) throws -> String? {
+        switch kind {
+        case .other: return path
+        case .directory:
+            for name in try host.list(path) {
+                let child = "\(path)/\(name)"
+                guard let status = try host.status(child) else { continue }
+                if let found = try specialFile(at: child, kind: status.kind, on: host) { return found }
+            }
+            return nil
+        case .file, .symlink: return nil
+        }
     }
 }

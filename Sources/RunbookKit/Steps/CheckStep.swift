@@ -20,7 +20,7 @@ public struct CheckStep: VerifyingStep {
         guard body.contains(where: { !$0.isWhitespace }) else {
             throw Diagnostic("the check's script is empty", at: source.block.location, hint: "write the command that must succeed")
         }
-        script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
+        script = ShellCommand(script: body, shell: source.shell, exitOnError: true, timeout: try source.timeout())
         retries = try source.integer("retries", default: 0, range: 0...100)
         delay = try source.seconds("delay", default: 1)
         info = source.info("check \(body.lines(omittingEmpty: true).first ?? "")")

@@ -19,6 +19,7 @@ public struct FileStep: ChangingStep {
     public let owner: String?
     public let group: String?
     public let validate: String?
+    public let timeout: Int
     public let notifies: [String]
     /// True when the content holds a secret: the default mode is then 0600, and it is never diffed.
     public let isSensitive: Bool
@@ -45,6 +46,7 @@ public struct FileStep: ChangingStep {
         owner = try source.string("owner")
         group = try source.string("group")
         validate = try source.string("validate")
+        timeout = try source.timeout()
         notifies = try source.list("notify")
         secretValues = source.variables.secretValues
         let referenced = Set(Template.placeholders(in: source.block.body).map(\.name))
@@ -140,7 +142,7 @@ public struct FileStep: ChangingStep {
         }
         if let validate { details.append("validated with `\(validate)` before it is kept") }
         return StepPlan(step: info, outcome: .change, changes: changes, details: details, diff: diff, notes: notes,
-                        notifies: notifies, validation: validate.map { ShellCommand(script: $0) })
+                        notifies: notifies, validation: validate.map { ShellCommand(script: $0, timeout: timeout) })
     }
 
     private func wantedOwnership(_ view: SystemView) throws -> ((UInt32, UInt32)?, String?) {

@@ -23,6 +23,6 @@ public struct HandlerStep: Sendable {
         guard body.contains(where: { !$0.isWhitespace }) else {
             throw Diagnostic("the handler's script is empty", at: source.block.location, hint: "write the commands in the block")
         }
-        script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
+        script = ShellCommand(script: body, shell: source.shell, exitOnError: true, timeout: try source.timeout())
     }
 }

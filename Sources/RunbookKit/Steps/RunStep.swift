@@ -43,7 +43,7 @@ public struct RunStep: ChangingStep {
         guard body.contains(where: { !$0.isWhitespace }) else {
             throw Diagnostic("the run step's script is empty", at: source.block.location, hint: "write the commands in the block")
         }
-        script = ShellCommand(script: body, shell: source.shell, exitOnError: true)
+        script = ShellCommand(script: body, shell: source.shell, exitOnError: true, timeout: try source.timeout())
         info = source.info("run \(body.lines(omittingEmpty: true).first ?? "")")
         notifies = try source.list("notify")
         makes = try source.paths("makes")
@@ -71,7 +71,7 @@ public struct RunStep: ChangingStep {
             let isUnless = if case .unless = guardCondition { true } else { false }
             let name = isUnless ? "unless" : "onlyif"
             guard view.host.runsProcesses else { return skipped("the guard \(name) `\(command)` is not evaluated") }
-            let result = try view.host.run(ShellCommand(script: command, shell: script.shell))
+            let result = try view.host.run(ShellCommand(script: command, shell: script.shell, timeout: script.timeout))
             if result.commandNotFound, let pending = view.pendingPackages.first {
                 var plan = with(run, detail: "runs: the guard `\(command)` cannot be evaluated yet")
                 plan.notes.append("\(command.split(separator: " ").first ?? "") is not installed yet; \(pending.stepID) installs \(pending.name)")

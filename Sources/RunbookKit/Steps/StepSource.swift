@@ -59,6 +59,11 @@ struct StepSource {
         return value
     }
 
+    /// `timeout=SECONDS` for the step's commands.
+    func timeout() throws -> Int {
+        try integer("timeout", default: ShellCommand.defaultTimeout, range: 1...86400)
+    }
+
     func seconds(_ key: String, default fallback: Double) throws -> Double {
         guard let text = try string(key) else { return fallback }
         guard let value = Double(text.hasSuffix("s") ? String(text.dropLast()) : text), value >= 0, value <= 3600 else {
