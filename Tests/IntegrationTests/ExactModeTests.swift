@@ -7,12 +7,7 @@ import XCTest
 /// runbook could not bring back is never removed; a secret file is private from its first write.
 final class ExactModeTests: XCTestCase {
     func sandbox(_ chapter: String) throws -> (root: URL, arguments: [String]) {
-        let base = try makeTemporaryDirectory(self, "exact")
-        try write(chapter, to: base.appendingPathComponent("runbook/01-exact.md"))
-        let root = base.appendingPathComponent("root")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc"), withIntermediateDirectories: true)
-        return (root, ["--runbook", base.appendingPathComponent("runbook").path, "--root", root.path,
-                       "--state-dir", base.appendingPathComponent("state").path])
+        try makeRootedSandbox(self, "exact", chapter: chapter, file: "01-exact.md", directory: "etc")
     }
 
     func status(_ url: URL) throws -> stat {

@@ -7,12 +7,7 @@ import XCTest
 /// at apply is an error at plan time.
 final class PlanTruthTests: XCTestCase {
     func sandbox(_ chapter: String) throws -> (root: URL, arguments: [String]) {
-        let base = try makeTemporaryDirectory(self, "plan-truth")
-        try write(chapter, to: base.appendingPathComponent("runbook/01-links.md"))
-        let root = base.appendingPathComponent("root")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("etc/real"), withIntermediateDirectories: true)
-        return (root, ["--runbook", base.appendingPathComponent("runbook").path, "--root", root.path,
-                       "--state-dir", base.appendingPathComponent("state").path])
+        try makeRootedSandbox(self, "plan-truth", chapter: chapter, file: "01-links.md", directory: "etc/real")
     }
 
     static let throughALink = """
