@@ -57,7 +57,8 @@ enum HelpText {
         """,
         "plan": """
         runbook plan [--chapter NAME] [--only ID] [--runbook DIR] [--var NAME=VALUE]
-                     [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--no-color]
+                     [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--html FILE]
+                     [--no-color]
 
         Read-only. First the variables in effect and where each comes from (secrets masked), then
         for every step, grouped by chapter: a unified diff for files; mode, owner and link
@@ -67,6 +68,8 @@ enum HelpText {
         - delete, > run a script, ! handler fires, ? check runs, · unchanged or skipped; the
         counts at the end count them. Exits 0 when nothing would change, 2 when changes are
         pending, 1 on error. --json prints the same plan as versioned JSON (docs/PLAN-JSON.md).
+        --html FILE also writes it as one self-contained review page (no scripts, no external
+        files) to attach to a change request; secrets are masked there too.
         --chapter and --only limit it as they limit apply.
         A file whose content holds a secret is never diffed: the plan says how many lines change
         and the content's sha256 before and after.

@@ -10,8 +10,10 @@ public struct PlanCounts: Sendable, Encodable, Equatable {
     public var handlers = 0
     public var checks = 0
 
-    public init(_ plan: Plan) {
-        for step in plan.chapters.flatMap(\.steps) {
+    public init(_ plan: Plan) { self.init(chapters: plan.chapters) }
+
+    public init(chapters: [Plan.ChapterPlan]) {
+        for step in chapters.flatMap(\.steps) {
             switch step.outcome {
             case .unchanged: unchanged += 1
             case .skipped: skipped += 1
@@ -24,8 +26,8 @@ public struct PlanCounts: Sendable, Encodable, Equatable {
                 }
             }
         }
-        skipped += plan.chapters.flatMap(\.inactive).count
-        handlers = plan.chapters.flatMap(\.handlers).count
-        checks = plan.chapters.flatMap(\.checks).count
+        skipped += chapters.flatMap(\.inactive).count
+        handlers = chapters.flatMap(\.handlers).count
+        checks = chapters.flatMap(\.checks).count
     }
 }
