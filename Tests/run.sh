@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(nginx certbot pebble openssl curl cmark debootstrap zstd iproute2 util-linux)
 missing=()
-for package in "${packages[@]}" systemd-container; do
+for package in "${packages[@]}" systemd-container chromium; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
 if ((${#missing[@]})); then
@@ -18,8 +18,8 @@ if ((${#missing[@]})); then
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -q
     apt-get install -y -q "${packages[@]}"
-    # Without recommends: libnss-mymachines would edit the host's /etc/nsswitch.conf.
-    apt-get install -y -q --no-install-recommends systemd-container
+    # Without recommends: libnss-mymachines and libnss-mdns would edit the host's /etc/nsswitch.conf.
+    apt-get install -y -q --no-install-recommends systemd-container chromium
 fi
 
 # CI builds the fresh-server golden image once per run; a developer's machine reuses its cache.

@@ -84,7 +84,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertEqual(only.status, 2, only.all)
         XCTAssertTrue(only.stdout.contains("01-configure/1"), only.stdout)
         XCTAssertFalse(only.stdout.contains("01-configure/2"), "--only planned another step:\n\(only.stdout)")
-        XCTAssertTrue(only.stdout.contains("Plan: 1 to change"), only.stdout)
+        XCTAssertTrue(only.stdout.contains("Plan: 1 to create, 0 to update, 0 to delete, 0 to run;"), only.stdout)
         let typo = try RunbookBinary.run(["plan", "--chapter", "02-lnks"] + common)
         XCTAssertEqual(typo.status, 1, typo.all)
         XCTAssertTrue(typo.stderr.contains("--chapter 02-lnks: error: no chapter named '02-lnks'"), typo.stderr)

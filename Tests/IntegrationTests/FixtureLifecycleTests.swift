@@ -58,7 +58,7 @@ final class FixtureLifecycleTests: XCTestCase {
 
         let replan = try runbook("plan")
         XCTAssertEqual(replan.status, 0, replan.all)
-        XCTAssertTrue(replan.stdout.contains("No changes,"), replan.stdout)
+        XCTAssertTrue(replan.stdout.contains("No changes;"), replan.stdout)
 
         let secondApply = try runbook("apply")
         XCTAssertEqual(secondApply.status, 0, secondApply.all)

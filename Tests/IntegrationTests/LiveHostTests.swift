@@ -57,7 +57,7 @@ final class LiveHostTests: XCTestCase {
         let plan = try runbook("plan")
         XCTAssertEqual(plan.status, 2, plan.all)
         XCTAssertTrue(plan.stdout.contains("runs: \(base.path)/seed does not exist"), plan.stdout)
-        XCTAssertTrue(plan.stdout.contains("= 01-service/5  package coreutils: coreutils already installed"), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("· 01-service/5  package coreutils: coreutils already installed"), plan.stdout)
 
         let apply = try runbook("apply")
         XCTAssertEqual(apply.status, 0, apply.all)

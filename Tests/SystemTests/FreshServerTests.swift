@@ -106,10 +106,10 @@ final class FreshServerTests: XCTestCase {
         try assertRecoveryFromKilledApply(scenario: "s6b", at: "+ 03-nginx/1 ", on: .trixie)
     }
     func testScenario6cApplyKilledInTheCertificateChapter() throws {
-        try assertRecoveryFromKilledApply(scenario: "s6c", at: "+ 06-certificates/1 ", on: .bookworm)
+        try assertRecoveryFromKilledApply(scenario: "s6c", at: "> 06-certificates/1 ", on: .bookworm)
     }
     func testScenario6cApplyKilledInTheCertificateChapterOnDebian13() throws {
-        try assertRecoveryFromKilledApply(scenario: "s6c", at: "+ 06-certificates/1 ", on: .trixie)
+        try assertRecoveryFromKilledApply(scenario: "s6c", at: "> 06-certificates/1 ", on: .trixie)
     }
     func testScenario6dApplyKilledThenAppliedAgain() throws { try killedThenAppliedAgain(.bookworm) }
     func testScenario6dApplyKilledThenAppliedAgainOnDebian13() throws { try killedThenAppliedAgain(.trixie) }
@@ -300,7 +300,7 @@ final class FreshServerTests: XCTestCase {
     func killedThenAppliedAgain(_ release: DebianRelease) throws {
         let server = try freshServer("s6d", release)
         let before = try ServerManifest(root: server.root)
-        try killApply(on: server, at: "+ 06-certificates/1 ")
+        try killApply(on: server, at: "> 06-certificates/1 ")
         let apply = try server.runbook(["apply"])
         XCTAssertEqual(apply.status, 0, apply.all)
         XCTAssertEqual(try server.runbook(["plan"]).status, 0)
@@ -354,7 +354,7 @@ final class FreshServerTests: XCTestCase {
                           "nginx serves \(what)")
             let plan = try server.runbook(["plan"])
             XCTAssertEqual(plan.status, 2, plan.all)
-            XCTAssertTrue(plan.stdout.contains("+ 06-certificates/2 "), "the plan makes the certificate again for \(what):\n\(plan.all)")
+            XCTAssertTrue(plan.stdout.contains("> 06-certificates/2 "), "the plan makes the certificate again for \(what):\n\(plan.all)")
 
             let apply = try server.runbook(["apply"])
             XCTAssertEqual(apply.status, 0, apply.all)

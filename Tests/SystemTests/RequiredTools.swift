@@ -12,12 +12,13 @@ enum RequiredTools {
                            "ip": "iproute2", "unshare": "util-linux", "nsenter": "util-linux", "certbot": "certbot",
                            "pebble": "pebble", "pebble-challtestsrv": "pebble", "debootstrap": "debootstrap",
                            "systemd-nspawn": "systemd-container", "script": "bsdutils", "ldd": "libc-bin",
-                           "timeout": "coreutils", "chroot": "coreutils"]
+                           "timeout": "coreutils", "chroot": "coreutils", "chromium": "chromium"]
 
     static func installCommand(for tool: String) -> String {
         let package = packages[tool] ?? tool
         // systemd-container's recommended libnss-mymachines would edit the host's /etc/nsswitch.conf.
-        return package == "systemd-container" ? "apt-get install -y --no-install-recommends \(package)"
+        // chromium's recommended libnss-mdns would edit it too.
+        return package == "systemd-container" || package == "chromium" ? "apt-get install -y --no-install-recommends \(package)"
             : "apt-get install -y \(package)"
     }
 

@@ -25,7 +25,8 @@ struct CommandDeclaration: Sendable {
 
     static let all: [CommandDeclaration] = [
         CommandDeclaration(name: "check", flags: runbookInput.union(target).union(output), positional: .none),
-        CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection), positional: .none),
+        CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection).union(["--html"]),
+                           positional: .none),
         CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step", "--atomic"]),
                            positional: .none),
         CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(["--no-color", "--force"]),
@@ -41,7 +42,7 @@ struct CommandDeclaration: Sendable {
     /// Every flag the parser knows, with whether it takes a value.
     static let knownFlags: [String: Bool] = [
         "--runbook": true, "--root": true, "--state-dir": true, "--var": true, "--vars-file": true, "--chapter": true,
-        "--only": true, "--json": false, "--no-color": false, "--step": false, "--atomic": false,
+        "--only": true, "--html": true, "--json": false, "--no-color": false, "--step": false, "--atomic": false,
         "--force": false,
     ]
 

@@ -19,6 +19,8 @@ public struct CommandLineOptions: Sendable {
     public var noColor = false
     public var stepMode = false
     public var atomic = false
+    /// `plan --html FILE`: where to write the review page.
+    public var htmlFile: String?
     public var chapters: [String] = []
     public var only: [String] = []
     public var force = false
@@ -101,6 +103,7 @@ public struct CommandLineOptions: Sendable {
             case "--no-color": noColor = true
             case "--step": stepMode = true
             case "--atomic": atomic = true
+            case "--html": htmlFile = try pathOrName()
             case "--force": force = true
             case "--version": version = true
             default: help = true

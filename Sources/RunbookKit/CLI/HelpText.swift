@@ -57,13 +57,20 @@ enum HelpText {
         """,
         "plan": """
         runbook plan [--chapter NAME] [--only ID] [--runbook DIR] [--var NAME=VALUE]
-                     [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--no-color]
+                     [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--html FILE]
+                     [--no-color]
 
-        Read-only. For every step, grouped by chapter: a unified diff for files; mode, owner and
-        link changes; packages to install; guarded commands with the guard's verdict; handlers
-        that would fire; checks that will run. A step that relies on an earlier pending change
-        says so. Exits 0 when nothing would change, 2 when changes are pending, 1 on error.
-        --json prints the same plan as JSON. --chapter and --only limit it as they limit apply.
+        Read-only. First the variables in effect and where each comes from (secrets masked), then
+        for every step, grouped by chapter: a unified diff for files; mode, owner and link
+        changes; packages to install; the whole script of every run with the guard's verdict;
+        handlers that would fire and checks that will run, with their whole scripts. A step that
+        relies on an earlier pending change says so. Each line has one mark: + create, ~ update,
+        - delete, > run a script, ! handler fires, ? check runs, · unchanged or skipped; the
+        counts at the end count them. Exits 0 when nothing would change, 2 when changes are
+        pending, 1 on error. --json prints the same plan as versioned JSON (docs/PLAN-JSON.md).
+        --html FILE also writes it as one self-contained review page (no scripts, no external
+        files) to attach to a change request; secrets are masked there too.
+        --chapter and --only limit it as they limit apply.
         A file whose content holds a secret is never diffed: the plan says how many lines change
         and the content's sha256 before and after.
         """,

@@ -5,13 +5,30 @@ public struct Plan: Sendable {
         public var handler: StepInfo
         public var name: String
         public var notifiedBy: [String]
+        /// The handler's whole script.
+        public var script: String
         /// Set when the handler would fire but cannot run here (`--root`).
         public var skipped: String?
     }
 
     public struct CheckRun: Sendable {
         public var check: StepInfo
+        /// The whole script, or the whole request of an http check.
+        public var script: String
         public var skipped: String?
+    }
+
+    /// A variable's value in effect and where it comes from. A secret's value is never held here.
+    public struct VariableInEffect: Sendable {
+        public var name: String
+        /// nil for a secret.
+        public var value: String?
+        public var isSecret: Bool
+        public var source: VariableSource
+        public var about: String
+        public var declaredAt: SourceLocation
+        /// Still the declaration's example (a reserved name like inference.example.com) on a live host.
+        public var isExample: Bool
     }
 
     public struct InactiveStep: Sendable {
@@ -36,6 +53,8 @@ public struct Plan: Sendable {
     public var runbook: String
     public var target: String
     public var chapters: [ChapterPlan]
+    /// Every declared variable with a value, in declaration order.
+    public var variables: [VariableInEffect]
     /// Secrets that do not exist yet and that apply will generate (names only).
     public var secretsToGenerate: [String]
     /// Messages about the state directory, like an apply that was killed midway.

@@ -35,11 +35,27 @@ public struct Planner {
                 },
                 handlers: firings(for: steps),
                 checks: chapter.checks.filter { selection.includes(stepID: $0.info.id) }.map {
-                    Plan.CheckRun(check: $0.info, skipped: host.runsProcesses ? nil : "--root: checks do not run")
+                    Plan.CheckRun(check: $0.info, script: $0.wholeScript, skipped: host.runsProcesses ? nil : "--root: checks do not run")
                 }))
         }
-        return Plan(runbook: prepared.runbook.directory, target: host.displayName, chapters: chapters,
+        return Plan(runbook: prepared.runbook.directory, target: host.displayName, chapters: chapters, variables: variablesInEffect(),
                     secretsToGenerate: prepared.variables.pendingGenerated.keys.sorted(), notices: notices)
+    }
+
+    /// The variables' values and sources. A default that is still an example name is flagged on a
+    /// live host; under `--root` (a sandbox) the example is the point.
+    func variablesInEffect() -> [Plan.VariableInEffect] {
+        let variables = prepared.variables
+        return variables.declarations.values
+            .sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
+            .compactMap { declaration in
+                guard let value = variables.values[declaration.name] else { return nil }
+                let source = variables.sources[declaration.name] ?? .declarationDefault
+                return Plan.VariableInEffect(
+                    name: declaration.name, value: declaration.isSecret ? nil : value, isSecret: declaration.isSecret, source: source,
+                    about: declaration.about, declaredAt: declaration.location,
+                    isExample: host.runsProcesses && source == .declarationDefault && !declaration.isSecret && ExampleNames.appear(in: value))
+            }
     }
 
     /// The handlers that the chapter's changed steps notify, in runbook order.
@@ -47,7 +63,7 @@ public struct Planner {
         prepared.handlers.compactMap { handler in
             let notifiers = steps.filter { $0.hasChanges && $0.notifies.contains(handler.name) }.map(\.step.id)
             guard !notifiers.isEmpty else { return nil }
-            return Plan.HandlerFiring(handler: handler.info, name: handler.name, notifiedBy: notifiers,
+            return Plan.HandlerFiring(handler: handler.info, name: handler.name, notifiedBy: notifiers, script: handler.script.script,
                                       skipped: host.runsProcesses ? nil : "--root: handlers do not run")
         }
     }

@@ -6,11 +6,15 @@ public struct ResolvedVariables: Sendable {
     public let pendingGenerated: [String: String]
     /// The values that must never be printed, longest first so that masking one never leaves a part of another.
     public let secretValues: [String]
+    /// Where each value comes from.
+    public let sources: [String: VariableSource]
 
-    public init(declarations: [String: VariableDeclaration], values: [String: String], pendingGenerated: [String: String] = [:]) {
+    public init(declarations: [String: VariableDeclaration], values: [String: String], pendingGenerated: [String: String] = [:],
+                sources: [String: VariableSource] = [:]) {
         self.declarations = declarations
         self.values = values
         self.pendingGenerated = pendingGenerated
+        self.sources = sources
         secretValues = declarations.values.filter(\.isSecret).compactMap { values[$0.name] }.filter { !$0.isEmpty }
             .sorted { $0.count > $1.count }
     }

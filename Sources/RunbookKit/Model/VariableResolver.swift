@@ -29,6 +29,7 @@ public struct VariableResolver {
             byName[declaration.name] = declaration
         }
         var values: [String: String] = [:]
+        var sources: [String: VariableSource] = [:]
         var givenNames: Set<String> = []
         for input in given {
             guard let declaration = byName[input.name] else {
@@ -42,6 +43,7 @@ public struct VariableResolver {
                 continue
             }
             values[input.name] = input.value
+            sources[input.name] = input.location.map(VariableSource.varsFile) ?? .commandLine
             givenNames.insert(input.name)
         }
         var pendingGenerated: [String: String] = [:]
@@ -49,9 +51,11 @@ public struct VariableResolver {
             guard let bytes = declaration.generatedBytes, declaration.defaultValue == nil else { continue }
             if let stored = storedSecrets[declaration.name] {
                 values[declaration.name] = stored
+                sources[declaration.name] = .kept
             } else {
                 let fresh = Self.randomHex(bytes: bytes)
                 values[declaration.name] = fresh
+                sources[declaration.name] = .generated
                 pendingGenerated[declaration.name] = fresh
             }
         }
@@ -76,12 +80,13 @@ public struct VariableResolver {
                                  at: declaration.location, hint: "fix the default, or give a value with --var")
             }
             values[declaration.name] = value
+            sources[declaration.name] = .declarationDefault
         }
         for declaration in byName.values.sorted(by: { $0.location.description < $1.location.description }) {
             _ = try collector.attempt { try resolveDefault(declaration) }
         }
         try collector.throwIfAny()
-        return ResolvedVariables(declarations: byName, values: values, pendingGenerated: pendingGenerated)
+        return ResolvedVariables(declarations: byName, values: values, pendingGenerated: pendingGenerated, sources: sources)
     }
 
     static func randomHex(bytes: Int) -> String {

@@ -11,17 +11,18 @@ public struct ApplyEventRenderer {
         case .chapter(let title, let file):
             return "\n" + style.bold(title) + style.dim(" (\(file))")
         case .step(let plan, let applied):
+            let symbol = PlanSymbol(plan)
+            let line = symbol.styled("  \(symbol.rawValue) \(plan.step.id)", style) + "  \(plan.step.summary)"
             if applied {
-                return style.green("  + \(plan.step.id)") + "  \(plan.step.summary)"
-                    + plan.details.map { "\n      \($0)" }.joined() + plan.notes.map { "\n      " + style.yellow("note: \($0)") }.joined()
+                return line + plan.details.map { "\n      \($0)" }.joined() + plan.notes.map { "\n      " + style.yellow("note: \($0)") }.joined()
             }
             switch plan.outcome {
-            case .skipped(let reason): return "  - \(plan.step.id)  \(plan.step.summary)" + style.dim(": skipped, \(reason)")
-            case .unchanged(let reason): return "  = \(plan.step.id)  \(plan.step.summary)" + style.dim(": \(reason)")
-            case .change: return "  + \(plan.step.id)  \(plan.step.summary)"
+            case .skipped(let reason): return line + style.dim(": skipped, \(reason)")
+            case .unchanged(let reason): return line + style.dim(": \(reason)")
+            case .change: return line
             }
         case .stepDeclined(let plan):
-            return style.yellow("  - \(plan.step.id)") + "  \(plan.step.summary): not applied (declined)"
+            return PlanSymbol.unchanged.styled("  \(PlanSymbol.unchanged.rawValue) \(plan.step.id)", style) + "  \(plan.step.summary): not applied (declined)"
         case .handler(let name, let skipped):
             return style.yellow("  ! handler \(name)") + (skipped.map { style.dim(": skipped, \($0)") } ?? " ran")
         case .check(let info, let skipped, let attempts):

@@ -1,17 +1,51 @@
 import FoundationEssentials
 import Glibc
 
-/// Renders a ``Plan`` for machines: the same facts as the text, as stable JSON.
+/// Renders a ``Plan`` for machines: the same facts as the text, as versioned JSON whose schema is
+/// docs/PLAN-JSON.md.
 ///
-/// File content appears only inside diffs; secrets are masked by the output's ``Redactor``.
+/// Every change is data (an action, a path, the state before and after), so a consumer tells a
+/// create from an update or a delete without reading English. Consumers ignore keys they don't
+/// know; a new major `formatVersion` is a break. File content appears only inside diffs, and
+/// secrets are masked by the output's ``Redactor``.
 public struct PlanJSONRenderer {
+    /// Major.minor: the minor grows when keys are added, the major when one changes meaning or goes.
+    public static let formatVersion = "1.0"
+
     struct Document: Encodable {
+        var formatVersion: String
         var runbook: String
         var target: String
         var pendingChanges: Int
+        var counts: PlanCounts
         var secretsToGenerate: [String]
         var notices: [String]
+        var variables: [VariableDocument]
         var chapters: [ChapterDocument]
+    }
+
+    struct VariableDocument: Encodable {
+        var name: String
+        /// Absent for a secret, whose value is never written.
+        var value: String?
+        var secret: Bool
+        /// default, commandLine, varsFile, kept or generated.
+        var source: String
+        var sourceLocation: SourceLocation?
+        var about: String
+        var declaredAt: SourceLocation
+        var isExample: Bool
+
+        init(_ variable: Plan.VariableInEffect) {
+            name = variable.name
+            value = variable.value
+            secret = variable.isSecret
+            source = variable.source.kind
+            if case .varsFile(let location) = variable.source { sourceLocation = location }
+            about = variable.about
+            declaredAt = variable.declaredAt
+            isExample = variable.isExample
+        }
     }
 
     struct ChapterDocument: Encodable {
@@ -27,11 +61,14 @@ public struct PlanJSONRenderer {
     struct StepDocument: Encodable {
         var id: String
         var kind: String
+        var chapter: String
         var summary: String
-        var location: String
+        var location: SourceLocation
         var heading: String?
         var outcome: String
+        var symbol: String
         var reason: String?
+        var changes: [ChangeDocument]
         var details: [String]
         var notes: [String]
         var diff: String?
@@ -39,24 +76,54 @@ public struct PlanJSONRenderer {
         var validation: String?
     }
 
+    struct ChangeDocument: Encodable {
+        var action: String
+        var path: String?
+        var packages: [String]?
+        var script: String?
+        var before: StateDocument?
+        var after: StateDocument?
+    }
+
+    struct StateDocument: Encodable {
+        var kind: String
+        /// Octal, as `chmod` takes it: "0644".
+        var mode: String?
+        var uid: UInt32?
+        var gid: UInt32?
+        var sha256: String?
+        var target: String?
+
+        init(_ state: PathState) {
+            kind = state.kind.rawValue
+            mode = state.kind == .symlink ? nil : state.mode?.octalMode
+            uid = state.uid
+            gid = state.gid
+            sha256 = state.sha256
+            target = state.linkTarget
+        }
+    }
+
     struct InactiveDocument: Encodable {
         var id: String
         var kind: String
-        var location: String
+        var location: SourceLocation
         var when: String
     }
 
     struct HandlerDocument: Encodable {
         var name: String
-        var location: String
+        var location: SourceLocation
         var notifiedBy: [String]
+        var script: String
         var skipped: String?
     }
 
     struct CheckDocument: Encodable {
         var id: String
         var summary: String
-        var location: String
+        var location: SourceLocation
+        var script: String
         var skipped: String?
     }
 
@@ -64,21 +131,22 @@ public struct PlanJSONRenderer {
 
     public func render(_ plan: Plan) throws -> String {
         let document = Document(
-            runbook: plan.runbook, target: plan.target, pendingChanges: plan.pendingChanges,
-            secretsToGenerate: plan.secretsToGenerate, notices: plan.notices,
+            formatVersion: Self.formatVersion, runbook: plan.runbook, target: plan.target, pendingChanges: plan.pendingChanges,
+            counts: PlanCounts(plan),
+            secretsToGenerate: plan.secretsToGenerate, notices: plan.notices, variables: plan.variables.map(VariableDocument.init),
             chapters: plan.chapters.map { chapter in
                 ChapterDocument(
                     name: chapter.name, title: chapter.title, file: chapter.file,
                     steps: chapter.steps.map(Self.document),
                     inactive: chapter.inactive.map {
-                        InactiveDocument(id: $0.id, kind: $0.kind.rawValue, location: $0.location.description, when: $0.condition)
+                        InactiveDocument(id: $0.id, kind: $0.kind.rawValue, location: $0.location, when: $0.condition)
                     },
                     handlers: chapter.handlers.map {
-                        HandlerDocument(name: $0.name, location: $0.handler.location.description, notifiedBy: $0.notifiedBy,
+                        HandlerDocument(name: $0.name, location: $0.handler.location, notifiedBy: $0.notifiedBy, script: $0.script,
                                         skipped: $0.skipped)
                     },
                     checks: chapter.checks.map {
-                        CheckDocument(id: $0.check.id, summary: $0.check.summary, location: $0.check.location.description,
+                        CheckDocument(id: $0.check.id, summary: $0.check.summary, location: $0.check.location, script: $0.script,
                                       skipped: $0.skipped)
                     })
             })
@@ -94,8 +162,13 @@ public struct PlanJSONRenderer {
         case .skipped(let why): ("skipped", why)
         }
         return StepDocument(
-            id: step.step.id, kind: step.step.kind.rawValue, summary: step.step.summary,
-            location: step.step.location.description, heading: step.step.heading, outcome: outcome, reason: reason,
+            id: step.step.id, kind: step.step.kind.rawValue, chapter: step.step.chapter, summary: step.step.summary,
+            location: step.step.location, heading: step.step.heading, outcome: outcome, symbol: PlanSymbol(step).rawValue,
+            reason: reason,
+            changes: step.planned.map {
+                ChangeDocument(action: $0.action.rawValue, path: $0.path, packages: $0.packages.isEmpty ? nil : $0.packages,
+                               script: $0.script, before: $0.before.map(StateDocument.init), after: $0.after.map(StateDocument.init))
+            },
             details: step.details, notes: step.notes, diff: step.diff, notifies: step.notifies,
             validation: step.validation?.script)
     }

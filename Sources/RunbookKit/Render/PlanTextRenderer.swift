@@ -1,4 +1,5 @@
-/// Renders a ``Plan`` for people: chapter by chapter, each step with its verdict, details and diff.
+/// Renders a ``Plan`` for people: chapter by chapter, each step with its mark, details, diff and
+/// whole script, then the handlers that would fire and the checks that would run, with theirs.
 ///
 /// ```
 /// Bind Ollama to localhost (Runbook/01-bind-localhost.md)
@@ -9,9 +10,11 @@
 ///       +++ /etc/systemd/system/ollama.service.d/10-bind-localhost.conf
 ///       ...
 ///   ! handler restart-ollama would fire (notified by 01-bind-localhost/1)
-///   ? check 01-bind-localhost/2 runs after the handlers
+///       | systemctl daemon-reload
+///   ? 01-bind-localhost/2  check systemctl show ...: runs after the chapter's changes and handlers
+///       | systemctl show ...
 /// ```
-/// Legend: `+` will change, `=` nothing to do, `-` skipped, `!` handler, `?` check.
+/// The marks are ``PlanSymbol``s; the plan ends with their legend, and its counts are counts of them.
 public struct PlanTextRenderer {
     public var style: TextStyle
 
@@ -23,32 +26,41 @@ public struct PlanTextRenderer {
         for name in plan.secretsToGenerate {
             out += "secret '\(name)' does not exist yet; apply generates it and keeps it in the state directory\n"
         }
+        out += variables(plan.variables)
         for chapter in plan.chapters {
             out += "\n" + style.bold(chapter.title) + style.dim(" (\(chapter.file))") + "\n"
             for step in chapter.steps { out += render(step) }
             for inactive in chapter.inactive {
-                out += "  - \(inactive.id)  \(inactive.kind.displayName)" + style.dim(": skipped, when=\"\(inactive.condition)\" is false") + "\n"
+                out += mark(.unchanged, inactive.id) + "  \(inactive.kind.displayName)"
+                    + style.dim(": skipped, when=\"\(inactive.condition)\" is false") + "\n"
             }
             for firing in chapter.handlers {
-                out += style.yellow("  ! handler \(firing.name) would fire") + " (notified by \(firing.notifiedBy.joined(separator: ", ")))"
-                out += firing.skipped.map { style.dim(": skipped, \($0)") } ?? ""
-                out += "\n"
+                out += mark(.handler, "handler \(firing.name)") + " would fire (notified by \(firing.notifiedBy.joined(separator: ", ")))"
+                if let skipped = firing.skipped {
+                    out += style.dim(": skipped, \(skipped)") + "\n"
+                } else {
+                    out += "\n" + script(firing.script)
+                }
             }
             for check in chapter.checks {
-                out += "  ? \(check.check.id)  \(check.check.summary)"
-                out += check.skipped.map { style.dim(": skipped, \($0)") } ?? style.dim(": runs after the chapter's changes and handlers")
-                out += "\n"
+                out += mark(.check, check.check.id) + "  \(check.check.summary)"
+                if let skipped = check.skipped {
+                    out += style.dim(": skipped, \(skipped)") + "\n"
+                } else {
+                    out += style.dim(": runs after the chapter's changes and handlers") + "\n" + script(check.script)
+                }
             }
         }
-        out += "\n" + summary(plan) + "\n"
+        out += "\n" + summary(plan) + "\n" + style.dim(PlanSymbol.legend) + "\n"
         return out
     }
 
     func render(_ step: StepPlan) -> String {
+        let symbol = PlanSymbol(step)
         var out = ""
         switch step.outcome {
         case .change:
-            out += style.green("  + \(step.step.id)") + "  \(step.step.summary)\n"
+            out += mark(symbol, step.step.id) + "  \(step.step.summary)\n"
             out += style.dim("      \(step.step.location)\(step.step.heading.map { ", under \"\($0)\"" } ?? "")") + "\n"
             for detail in step.details { out += "      \(detail)\n" }
             for note in step.notes { out += style.yellow("      note: \(note)") + "\n" }
@@ -57,23 +69,48 @@ public struct PlanTextRenderer {
                     out += "      " + style.diffLine(line) + "\n"
                 }
             }
+            for change in step.planned { out += change.script.map(script) ?? "" }
         case .unchanged(let reason):
-            out += "  = \(step.step.id)  \(step.step.summary)" + style.dim(": \(reason)") + "\n"
+            out += mark(symbol, step.step.id) + "  \(step.step.summary)" + style.dim(": \(reason)") + "\n"
             for note in step.notes { out += style.yellow("      note: \(note)") + "\n" }
         case .skipped(let reason):
-            out += "  - \(step.step.id)  \(step.step.summary)" + style.dim(": skipped, \(reason)") + "\n"
+            out += mark(symbol, step.step.id) + "  \(step.step.summary)" + style.dim(": skipped, \(reason)") + "\n"
             for detail in step.details { out += style.dim("      \(detail)") + "\n" }
         }
         return out
     }
 
+    /// The values in effect, secrets masked, each with where it comes from; then a warning for each
+    /// value still at its declaration's example.
+    private func variables(_ variables: [Plan.VariableInEffect]) -> String {
+        guard !variables.isEmpty else { return "" }
+        let width = variables.map(\.name.count).max() ?? 0
+        var out = "\nVariables in effect:\n"
+        for variable in variables {
+            let shown = variable.value.map { $0.isEmpty ? "\"\"" : $0 } ?? Redactor.mask
+            out += "  " + variable.name + String(repeating: " ", count: width - variable.name.count) + "  " + shown
+                + style.dim("  (\(variable.source.description))") + "\n"
+        }
+        for variable in variables where variable.isExample {
+            out += style.yellow("warning: \(variable.name) is still the example \(variable.value ?? ""), the default at \(variable.declaredAt); "
+                + "give this server's own with --var \(variable.name)=VALUE or in a vars file") + "\n"
+        }
+        return out
+    }
+
+    private func mark(_ symbol: PlanSymbol, _ label: String) -> String { symbol.styled("  \(symbol.rawValue) \(label)", style) }
+
+    /// A whole script, every line shown: a reviewer can't approve what they can't see.
+    private func script(_ text: String) -> String {
+        var lines = text.lines()
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { style.dim("      | ") + $0 + "\n" }.joined()
+    }
+
     func summary(_ plan: Plan) -> String {
-        let steps = plan.chapters.flatMap(\.steps)
-        let unchanged = steps.filter { if case .unchanged = $0.outcome { true } else { false } }.count
-        let skipped = steps.filter { if case .skipped = $0.outcome { true } else { false } }.count
-        let handlers = plan.chapters.flatMap(\.handlers).count
-        let checks = plan.chapters.flatMap(\.checks).count
-        let head = plan.hasChanges ? style.bold("Plan: \(plan.pendingChanges) to change") : style.bold("No changes")
-        return "\(head), \(unchanged) unchanged, \(skipped) skipped; \(handlers) handler\(handlers == 1 ? "" : "s") would fire; \(checks) check\(checks == 1 ? "" : "s")."
+        let counts = PlanCounts(plan)
+        let changes = "\(counts.create) to create, \(counts.update) to update, \(counts.delete) to delete, \(counts.run) to run"
+        let head = plan.hasChanges ? style.bold("Plan: \(changes)") : style.bold("No changes")
+        return "\(head); \(counts.unchanged) unchanged, \(counts.skipped) skipped; \(counts.handlers) handler\(counts.handlers == 1 ? "" : "s") would fire; \(counts.checks) check\(counts.checks == 1 ? "" : "s")."
     }
 }

@@ -12,6 +12,7 @@ import Glibc
 public struct CheckStep: VerifyingStep {
     public let info: StepInfo
     public let script: ShellCommand
+    public var wholeScript: String { script.script }
     public let retries: Int
     public let delay: Double
 

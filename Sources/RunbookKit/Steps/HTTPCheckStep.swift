@@ -26,6 +26,10 @@ public struct HTTPCheckStep: VerifyingStep {
     public let retries: Int
     public let delay: Double
 
+    public var wholeScript: String {
+        ([method + " " + url] + headers).joined(separator: "\n") + (body.map { "\n\n" + $0 } ?? "")
+    }
+
     static let methods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
     init(_ source: StepSource) throws {

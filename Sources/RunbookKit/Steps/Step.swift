@@ -16,6 +16,8 @@ public protocol VerifyingStep: Sendable {
     var info: StepInfo { get }
     var retries: Int { get }
     var delay: Double { get }
+    /// What a reviewer must see to approve it: the whole script, or the whole request.
+    var wholeScript: String { get }
     /// nil when the assertion holds; otherwise what went wrong, with the command's output.
     func verify(on host: any Host) throws -> String?
 }
@@ -77,10 +79,13 @@ extension ChangingStep {
         }
     }
 
-    /// `plan(in:)`, with a failure at the OS boundary reported at the step that met it.
+    /// `plan(in:)` with its changes as data (``PlannedChange``), and a failure at the OS boundary
+    /// reported at the step that met it.
     public func observe(in view: SystemView) throws -> StepPlan {
         do {
-            return try plan(in: view)
+            var plan = try plan(in: view)
+            plan.planned = try PlannedChange.planned(plan.changes, in: view)
+            return plan
         } catch let error as HostError {
             throw Diagnostic(error.description, at: info.location, hint: error.hint ?? "check the path and its permissions")
         }

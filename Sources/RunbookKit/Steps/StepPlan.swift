@@ -17,6 +17,9 @@ public struct StepPlan: Sendable {
     public var step: StepInfo
     public var outcome: Outcome
     public var changes: [Change]
+    /// The changes as data, one per path, with the state observed before and predicted after;
+    /// filled in by ``ChangingStep/observe(in:)``.
+    public var planned: [PlannedChange] = []
     /// Lines a reviewer reads: `create /etc/x (mode 0644)`, `mode 0644 → 0600`, `install nginx`.
     public var details: [String]
     /// A unified diff for file content.

@@ -1,0 +1,93 @@
+import Foundation
+
+/// Validates a JSON document against the subset of JSON Schema that docs/PLAN-JSON.md uses:
+/// `type`, `required`, `properties`, `items`, `enum` and `$ref` to a name under `definitions`.
+/// Stricter than JSON Schema in one way, on purpose: a key the schema doesn't list is a problem,
+/// so the document can't fall behind what runbook writes.
+public struct JSONSchemaSubset {
+    /// A decoded JSON value that keeps booleans and numbers apart.
+    public indirect enum Value: Decodable, CustomStringConvertible {
+        case object([String: Value]), array([Value]), string(String), bool(Bool), number(Double), null
+
+        public init(from decoder: Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { self = .null }
+            else if let bool = try? container.decode(Bool.self) { self = .bool(bool) }
+            else if let number = try? container.decode(Double.self) { self = .number(number) }
+            else if let string = try? container.decode(String.self) { self = .string(string) }
+            else if let array = try? container.decode([Value].self) { self = .array(array) }
+            else { self = .object(try container.decode([String: Value].self)) }
+        }
+
+        public var description: String {
+            switch self {
+            case .object: "an object"
+            case .array: "an array"
+            case .string(let text): "\"\(text)\""
+            case .bool(let value): "\(value)"
+            case .number(let value): "\(value)"
+            case .null: "null"
+            }
+        }
+
+        subscript(key: String) -> Value? { if case .object(let members) = self { members[key] } else { nil } }
+        var text: String? { if case .string(let text) = self { text } else { nil } }
+    }
+
+    let root: Value
+
+    /// The first ```` ```json schema ```` block of a Markdown file.
+    public init(markdown: URL) throws {
+        let text = try String(contentsOf: markdown, encoding: .utf8)
+        guard let start = text.range(of: "```json schema\n"), let end = text.range(of: "\n```", range: start.upperBound..<text.endIndex)
+        else { throw SchemaError(description: "\(markdown.path) has no ```json schema block") }
+        root = try JSONDecoder().decode(Value.self, from: Data(text[start.upperBound..<end.lowerBound].utf8))
+    }
+
+    struct SchemaError: Error, CustomStringConvertible { var description: String }
+
+    /// Every place where `document` breaks the schema, as `$.chapters[0].steps[1].kind: …`.
+    public func problems(in document: Data) throws -> [String] {
+        problems(try JSONDecoder().decode(Value.self, from: document), root, at: "$")
+    }
+
+    private func problems(_ value: Value, _ schema: Value, at path: String) -> [String] {
+        if let name = schema["$ref"]?.text {
+            guard let definition = root["definitions"]?[name] else { return ["\(path): the schema has no definition '\(name)'"] }
+            return problems(value, definition, at: path)
+        }
+        if let type = schema["type"]?.text, !matches(value, type) { return ["\(path): expected \(type), found \(value)"] }
+        var found: [String] = []
+        if case .array(let allowed)? = schema["enum"], !allowed.contains(where: { $0.description == value.description }) {
+            found.append("\(path): \(value) is not one of \(allowed)")
+        }
+        switch value {
+        case .object(let members):
+            if case .array(let required)? = schema["required"] {
+                for key in required.compactMap(\.text) where members[key] == nil { found.append("\(path).\(key): missing") }
+            }
+            for (key, member) in members.sorted(by: { $0.key < $1.key }) {
+                guard let memberSchema = schema["properties"]?[key] else {
+                    found.append("\(path).\(key): not in the documented schema")
+                    continue
+                }
+                found += problems(member, memberSchema, at: "\(path).\(key)")
+            }
+        case .array(let items):
+            if let itemSchema = schema["items"] {
+                for (index, item) in items.enumerated() { found += problems(item, itemSchema, at: "\(path)[\(index)]") }
+            }
+        default:
+            break
+        }
+        return found
+    }
+
+    private func matches(_ value: Value, _ type: String) -> Bool {
+        switch (type, value) {
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool): true
+        case ("integer", .number(let number)): number == number.rounded()
+        default: false
+        }
+    }
+}
