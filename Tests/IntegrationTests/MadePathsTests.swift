@@ -61,6 +61,31 @@ final class MadePathsTests: XCTestCase {
                       "what the script made outside its makes= paths is beyond a rollback")
     }
 
+    /// A script that deletes the tree it makes, subdirectories and all: the rollback puts each
+    /// directory back before the files inside it.
+    func testATreeTheScriptDeletedComesBackWhole() throws {
+        try write("x\n", to: base.appendingPathComponent("etc/tree/sub/deeper/f"))
+        try write("y\n", to: base.appendingPathComponent("etc/tree/g"), mode: 0o600)
+        let fresh = try TreeManifest(base)
+        try write("""
+        # Delete
+
+        ```text vars
+        base  about="A temporary folder that stands in for /"
+        ```
+
+        ```sh run always makes={{base}}/etc/tree
+        rm -rf {{base}}/etc/tree
+        ```
+
+        """, to: sandbox.runbook.appendingPathComponent("01-make.md"))
+        XCTAssertEqual(try runbook("apply").status, 0)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/tree").path))
+        let rollback = try runbook("rollback")
+        XCTAssertEqual(rollback.status, 0, rollback.all)
+        XCTAssertEqual(try TreeManifest(base), fresh)
+    }
+
     func testMakesTakesAbsolutePathsWithoutSecrets() throws {
         for (value, message) in [("relative/path", "makes= must be an absolute path"), ("/etc/a,,/etc/b", "without empty items"),
                                  ("/etc/../x", "must not contain '.' or '..'")] {

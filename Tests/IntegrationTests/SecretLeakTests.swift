@@ -327,6 +327,33 @@ final class SecretClassTests: XCTestCase {
         }
     }
 
+    /// The same through another variable: a default that names the secret, used as a path.
+    func testASecretReachingAPathThroughAnotherVariableIsRefused() throws {
+        let (base, target) = try sandbox()
+        for attributes in ["file={{place}}", "link=/etc/key.conf to={{place}}", "run always makes={{place}}"] {
+            let runbook = base.appendingPathComponent("runbook-indirect-\(attributes.count)")
+            try write("""
+                # Key in a name, through another variable
+
+                ```text vars
+                key    secret generated=16  about="A generated key"
+                place  default="/etc/{{key}}"  about="Where it goes"
+                ```
+
+                ```sh \(attributes)
+                \(attributes.hasPrefix("link") ? "ln -s {{place}} /etc/key.conf" : "true")
+                ```
+
+                """, to: runbook.appendingPathComponent("01-name.md"))
+            let check = try RunbookBinary.run(["check", "--runbook", runbook.path])
+            XCTAssertEqual(check.status, 1, "\(attributes): \(check.all)")
+            XCTAssertTrue(check.stderr.contains("holds the value of the secret 'key' through another variable"), check.stderr)
+            let apply = try RunbookBinary.run(["apply", "--runbook", runbook.path] + target)
+            XCTAssertEqual(apply.status, 1, apply.all)
+            XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("state/snapshots").path), "\(attributes): nothing recorded")
+        }
+    }
+
     /// Guards (evaluated by a read-only plan too), run bodies, validations, handlers and checks:
     /// each carries the secret, and none may show it in `/proc/PID/cmdline`.
     func testNoScriptKindPutsTheSecretOnACommandLine() throws {

@@ -91,9 +91,22 @@ struct Restorer {
     }
 
     /// Puts each record's path back to its `before` state, last first; returns the paths restored.
+    ///
+    /// Newest first puts back what an apply made in the right order (a file goes before the
+    /// directory that held it). A directory that was there before and is gone now (a script
+    /// deleted a tree it `makes=`) is put back before anything recorded inside it, so its files
+    /// have somewhere to go.
     func restore(_ records: [PathRecord]) throws -> [String] {
         var restored: [String] = []
-        for record in records.reversed() {
+        var done: Set<Int> = []
+        let firstRecord = Dictionary(records.enumerated().map { ($0.element.path, $0.offset) }) { first, _ in first }
+        func restore(_ index: Int) throws {
+            guard done.insert(index).inserted else { return }
+            let record = records[index]
+            if let parent = firstRecord[record.path.parentDirectory], records[parent].before.kind == .directory,
+               try host.status(record.path.parentDirectory) == nil {
+                try restore(parent)
+            }
             try FaultInjection.throwingPoint("restore", path: record.path)
             let step = StepInfo(restoring: record)
             for change in try changes(toRestore: record) {
@@ -102,6 +115,7 @@ struct Restorer {
             try removeLeftoverTemporary(of: record.path)
             restored.append(record.path)
         }
+        for index in records.indices.reversed() { try restore(index) }
         return restored
     }
 

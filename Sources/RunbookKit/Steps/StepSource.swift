@@ -22,6 +22,13 @@ struct StepSource {
             throw Diagnostic("\(key)= uses the secret '\(placeholder.name)', but paths and link targets are recorded in snapshots and shown",
                              at: word.valueLocation, hint: "keep secrets in a file's content, never in its name")
         }
+        // Through another variable (`p default="/srv/{{key}}"`, then `file={{p}}`): the value holds it all the same.
+        guard let rendered = try? string(key) else { return }
+        for declaration in variables.declarations.values.sorted(by: { $0.name < $1.name }) where declaration.isSecret {
+            guard let secret = variables.values[declaration.name], !secret.isEmpty, rendered.contains(secret) else { continue }
+            throw Diagnostic("\(key)= holds the value of the secret '\(declaration.name)' through another variable, but paths and link targets are recorded in snapshots and shown",
+                             at: word.valueLocation, hint: "keep secrets in a file's content, never in its name")
+        }
     }
 
     /// An absolute path without `..`, the way every step names what it manages.
