@@ -18,17 +18,8 @@ public struct PathState: Sendable, Codable, Equatable {
     /// Observes `path` on `host`; returns the state and, for a file, its content.
     public static func observe(_ path: String, on host: any Host) throws -> (PathState, Data?) {
         guard let status = try host.status(path) else { return (.absent, nil) }
-        switch status.kind {
-        case .file:
-            let content = try host.read(path)
-            return (PathState(kind: .file, mode: status.mode, uid: status.uid, gid: status.gid, sha256: SHA256.hex(content)), content)
-        case .directory:
-            return (PathState(kind: .directory, mode: status.mode, uid: status.uid, gid: status.gid), nil)
-        case .symlink:
-            return (PathState(kind: .symlink, uid: status.uid, gid: status.gid, linkTarget: status.linkTarget), nil)
-        case .other:
-            return (PathState(kind: .other, mode: status.mode, uid: status.uid, gid: status.gid), nil)
-        }
+        let content = status.kind == .file ? try host.read(path) : nil
+        return (PathState(status, sha256: content.map(SHA256.hex)), content)
     }
 
     /// Equal in everything the runbook manages; ownership only where the host manages it.
@@ -46,6 +37,19 @@ public struct PathState: Sendable, Codable, Equatable {
         case .directory: "directory, mode \(mode?.octalMode ?? "?")"
         case .symlink: "link -> \(linkTarget ?? "?")"
         case .other: "special file"
+        }
+    }
+}
+
+// In an extension, so that the memberwise initialiser stays.
+extension PathState {
+    /// What a status shows, with the content's hash for a file (nil when it is not known yet).
+    init(_ status: FileStatus, sha256: String?) {
+        switch status.kind {
+        case .file: self.init(kind: .file, mode: status.mode, uid: status.uid, gid: status.gid, sha256: sha256)
+        case .directory: self.init(kind: .directory, mode: status.mode, uid: status.uid, gid: status.gid)
+        case .symlink: self.init(kind: .symlink, uid: status.uid, gid: status.gid, linkTarget: status.linkTarget)
+        case .other: self.init(kind: .other, mode: status.mode, uid: status.uid, gid: status.gid)
         }
     }
 }

@@ -62,14 +62,8 @@ public struct PlannedChange: Sendable, Equatable {
     /// What `view` shows at `path`: a pending write's content hash, or the target's own.
     private static func observe(_ path: String, in view: any SystemView) throws -> PathState {
         guard let status = try view.status(path) else { return .absent }
-        switch status.kind {
-        case .file:
-            let hash = view.madeByCommand(path) ? nil : SHA256.hex(try view.read(path))
-            return PathState(kind: .file, mode: status.mode, uid: status.uid, gid: status.gid, sha256: hash)
-        case .directory: return PathState(kind: .directory, mode: status.mode, uid: status.uid, gid: status.gid)
-        case .symlink: return PathState(kind: .symlink, uid: status.uid, gid: status.gid, linkTarget: status.linkTarget)
-        case .other: return PathState(kind: .other, mode: status.mode, uid: status.uid, gid: status.gid)
-        }
+        let hash = status.kind == .file && !view.madeByCommand(path) ? SHA256.hex(try view.read(path)) : nil
+        return PathState(status, sha256: hash)
     }
 }
 
