@@ -12,6 +12,10 @@ struct CommandDeclaration: Sendable {
         case optionalShowID
         /// `help [COMMAND]`.
         case optionalCommandName
+        /// `apply [PLANFILE]`.
+        case optionalPlanFile
+        /// `show PLANFILE`.
+        case planFile
     }
 
     let name: String
@@ -25,10 +29,11 @@ struct CommandDeclaration: Sendable {
 
     static let all: [CommandDeclaration] = [
         CommandDeclaration(name: "check", flags: runbookInput.union(target).union(output), positional: .none),
-        CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection).union(["--html"]),
+        CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection).union(["--html", "--out"]),
                            positional: .none),
         CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step", "--atomic"]),
-                           positional: .none),
+                           positional: .optionalPlanFile),
+        CommandDeclaration(name: "show", flags: output.union(["--html"]), positional: .planFile),
         CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(["--no-color", "--force"]),
                            positional: .optionalSnapshotID),
         CommandDeclaration(name: "snapshots", flags: target.union(output), positional: .optionalShowID),
@@ -42,7 +47,7 @@ struct CommandDeclaration: Sendable {
     /// Every flag the parser knows, with whether it takes a value.
     static let knownFlags: [String: Bool] = [
         "--runbook": true, "--root": true, "--state-dir": true, "--var": true, "--vars-file": true, "--chapter": true,
-        "--only": true, "--html": true, "--json": false, "--no-color": false, "--step": false, "--atomic": false,
+        "--only": true, "--html": true, "--out": true, "--json": false, "--no-color": false, "--step": false, "--atomic": false,
         "--force": false,
     ]
 

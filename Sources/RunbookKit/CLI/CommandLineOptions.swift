@@ -10,7 +10,9 @@ import Glibc
 public struct CommandLineOptions: Sendable {
     public var command: String?
     public var arguments: [String] = []
-    public var runbook = "Runbook"
+    /// `--runbook DIR`, when given: `apply FILE` otherwise uses the folder the plan was made from.
+    public var runbookFlag: String?
+    public var runbook: String { runbookFlag ?? "Runbook" }
     public var root: String?
     public var stateDirectory: String?
     public var variables: [String] = []
@@ -19,8 +21,10 @@ public struct CommandLineOptions: Sendable {
     public var noColor = false
     public var stepMode = false
     public var atomic = false
-    /// `plan --html FILE`: where to write the review page.
+    /// `plan --html FILE`, `show PLAN --html FILE`: where to write the review page.
     public var htmlFile: String?
+    /// `plan --out FILE`: where to save the plan for `apply FILE`.
+    public var outFile: String?
     public var chapters: [String] = []
     public var only: [String] = []
     public var force = false
@@ -92,7 +96,7 @@ public struct CommandLineOptions: Sendable {
                 return given
             }
             switch flag {
-            case "--runbook": runbook = try pathOrName()
+            case "--runbook": runbookFlag = try pathOrName()
             case "--root": root = try pathOrName()
             case "--state-dir": stateDirectory = try pathOrName()
             case "--var": variables.append(try Self.checkedVariable(try value()))
@@ -104,6 +108,7 @@ public struct CommandLineOptions: Sendable {
             case "--step": stepMode = true
             case "--atomic": atomic = true
             case "--html": htmlFile = try pathOrName()
+            case "--out": outFile = try pathOrName()
             case "--force": force = true
             case "--version": version = true
             default: help = true
@@ -137,6 +142,23 @@ public struct CommandLineOptions: Sendable {
             guard words.count == 2, words[0] == "show", Int(words[1]).map({ $0 > 0 }) == true else {
                 throw UsageError("snapshots takes no argument, or `show ID`", hint: "`runbook snapshots` lists the ids")
             }
+        case .optionalPlanFile, .planFile:
+            if declaration.positional == .planFile, words.isEmpty {
+                throw UsageError("\(name) needs the saved plan file to read", hint: "runbook \(name) FILE; make one with `runbook plan --out FILE`")
+            }
+            guard words.count <= 1 else { throw UsageError("\(name) takes one saved plan file") }
+            guard let word = words.first else { break }
+            guard !word.contains("=") else {
+                throw UsageError("\(name) takes a saved plan file, not \(Self.shown(word))", hint: Self.meant(word))
+            }
+            var info = stat()
+            guard stat(word, &info) == 0 else {
+                throw UsageError("\(name) takes a saved plan file, and there is none at \(Self.shown(word))",
+                                 hint: Self.meant(word) ?? "make one with `runbook plan --out \(Self.shown(word, quoted: false))`")
+            }
+            guard info.st_mode & S_IFMT != S_IFDIR else {
+                throw UsageError("\(name) takes a saved plan file, but \(Self.shown(word)) is a directory", hint: Self.meant(word))
+            }
         case .optionalCommandName:
             guard words.count <= 1 else { throw UsageError("help takes at most one command name") }
             if let word = words.first, !CommandDeclaration.names.contains(word) { throw Self.unknownCommand(word) }
@@ -146,6 +168,12 @@ public struct CommandLineOptions: Sendable {
         }
         if stepMode && json {
             throw UsageError("--step asks at a terminal, so it cannot be combined with --json")
+        }
+        if name == "apply", let file = arguments.first {
+            for flag in ["--step", "--chapter", "--only"] where given.contains(flag) {
+                throw UsageError("apply \(Self.shown(file, quoted: false)) carries out the saved plan as it was reviewed, so it does not take \(flag)",
+                                 hint: "to limit it, make a plan with `runbook plan \(flag) … --out FILE`")
+            }
         }
     }
 
@@ -167,7 +195,7 @@ public struct CommandLineOptions: Sendable {
     /// What a word that was meant as something else probably meant.
     private static func meant(_ word: String) -> String? {
         if word.contains("=") { return "to set a variable, write --var \(shown(word, quoted: false))" }
-        if word.hasPrefix("/") || word.hasPrefix(".") { return "to treat a directory as /, write --root \(word)" }
+        if word.hasPrefix("/") || word.hasPrefix(".") { return "to treat a directory as /, write --root \(shown(word, quoted: false))" }
         return nil
     }
 

@@ -6,6 +6,9 @@ public enum ExitCode: Int32, Sendable {
     case failure = 1
     /// `plan` only: changes are pending.
     case changesPending = 2
+    /// `apply FILE` only: the saved plan is stale (the target, the runbook or a variable changed
+    /// since it was made) or was applied already. Nothing was changed; plan again.
+    case stalePlan = 3
     /// The command line itself is wrong.
     case usage = 64
     /// Another runbook holds the state directory lock; try again later.

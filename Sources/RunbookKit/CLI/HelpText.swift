@@ -10,7 +10,9 @@ enum HelpText {
     COMMANDS
       check                 Parse and validate the runbook; never touches the target.
       plan                  Show what apply would change, with diffs (read-only).
-      apply                 Converge the target, recording a snapshot of every change.
+      apply [PLANFILE]      Converge the target, recording a snapshot of every change; with
+                            PLANFILE (from plan --out), carry out exactly that reviewed plan.
+      show PLANFILE         Render a saved plan as text, --json or --html FILE (reads no target).
       rollback [SNAPSHOT]   Restore the state from before the last apply, or before SNAPSHOT.
       snapshots [show ID]   List snapshots, or show what one recorded (secrets masked).
 
@@ -32,13 +34,15 @@ enum HelpText {
 
     EXIT CODES
       0  success (plan: nothing to change)     2  plan: changes pending
-      1  error, failed step, drift or problems  64 wrong command line
+      1  error, failed step, drift or problems  3  apply PLANFILE: the plan is stale or was
+      64 wrong command line                        applied already; nothing was changed
       75 another runbook holds the lock
 
     EXAMPLES
       runbook check
       runbook plan --root /tmp/sandbox              # every file the runbook writes, no root needed
       runbook apply --root /tmp/sandbox && runbook rollback --root /tmp/sandbox
+      sudo runbook plan --out reviewed.plan && sudo runbook apply reviewed.plan
       sudo runbook plan --var domain=inference.example.com
       sudo runbook apply --step                     # follow the article step by step
 
@@ -58,7 +62,7 @@ enum HelpText {
         "plan": """
         runbook plan [--chapter NAME] [--only ID] [--runbook DIR] [--var NAME=VALUE]
                      [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--html FILE]
-                     [--no-color]
+                     [--out FILE] [--no-color]
 
         Read-only. First the variables in effect and where each comes from (secrets masked), then
         for every step, grouped by chapter: a unified diff for files; mode, owner and link
@@ -71,6 +75,10 @@ enum HelpText {
         --html FILE also writes it as one self-contained review page (no scripts, no external
         files) to attach to a change request; secrets are masked there too.
         --chapter and --only limit it as they limit apply.
+        --out FILE saves the plan (mode 0600, no secret in it: secrets only as salted hashes) with
+        what it was computed from: the runbook's chapter hashes, the variables, the target's
+        identity and every path's observed state. `runbook apply FILE` carries it out;
+        `runbook show FILE` renders it.
         A file whose content holds a secret is never diffed: the plan says how many lines change
         and the content's sha256 before and after.
         """,
@@ -90,6 +98,23 @@ enum HelpText {
           --atomic        on a failure, restore everything this apply changed, every chapter
           --chapter NAME  only this chapter (file name, with or without .md, or title); repeatable
           --only ID       only this step id, like 02-nginx/3; repeatable
+
+        runbook apply PLANFILE [--atomic] [--runbook DIR] [--var NAME=VALUE] [--vars-file FILE]
+                               [--root DIR] [--state-dir DIR] [--json] [--no-color]
+
+        Carries out a plan saved by `runbook plan --out PLANFILE`, exactly: the same chapters and
+        steps, the same variables (a secret given then must be given again). First, under the
+        lock, it plans again on the target and compares; if anything differs (a path's content,
+        mode, owner or link, a package, a guard's verdict, a chapter file, a variable, the
+        target, or the plan was applied already) it names each stale item, changes nothing and
+        exits 3. Each step is checked again as it runs. The plan's id is kept in the snapshot.
+        """,
+        "show": """
+        runbook show PLANFILE [--json] [--html FILE] [--no-color]
+
+        Renders a saved plan as the plan command would have: text, --json (docs/PLAN-JSON.md), or
+        the review page with --html FILE. It reads only the file: never the target or its state.
+        Exits 2 when the plan has changes, 0 when it has none.
         """,
         "rollback": """
         runbook rollback [SNAPSHOT] [--force] [--runbook DIR] [--var NAME=VALUE]

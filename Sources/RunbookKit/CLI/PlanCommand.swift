@@ -1,6 +1,7 @@
 import FoundationEssentials
 
 /// `runbook plan`: what apply would change. Exit 0: nothing; 2: changes pending.
+/// `--out FILE` saves it for `runbook apply FILE`; `--html FILE` writes the review page.
 struct PlanCommand {
     let session: Session
 
@@ -10,17 +11,37 @@ struct PlanCommand {
         let plan = try Planner(prepared: prepared, host: session.host, selection: session.selection,
                                sensitivePaths: try session.state.snapshots.sensitivePaths())
             .plan(notices: try session.unfinishedNotices())
-        if let page = session.options.htmlFile {
-            let path = page.hasPrefix("/") ? page : FileManager.default.currentDirectoryPath + "/" + page
-            try LiveHost().writeAtomically(path, data: Data(PlanHTMLRenderer(redactor: session.console.redactor).render(plan).utf8),
-                                           mode: 0o644)
-            session.console.error("The review page is \(path).")
+        if let file = session.options.outFile {
+            let saved = try SavedPlan.make(plan, id: SavedPlan.newID(), prepared: prepared, host: session.host,
+                                           stateDirectory: session.state.path.description, selection: session.selection,
+                                           runbookVersion: RunbookCommand.version, redactor: session.console.redactor)
+            let path = SavedPlan.absolute(file)
+            try LiveHost().writeAtomically(path, data: try saved.encoded(), mode: 0o600)
+            session.console.error("Saved the plan to \(path) (plan \(saved.id)): `runbook apply \(file)` carries out exactly it, "
+                + "once, and refuses if the target, the runbook or a variable changes first; `runbook show \(file)` renders it.")
         }
-        if session.options.json {
-            session.console.out(try PlanJSONRenderer().render(plan))
-        } else {
-            session.console.out(PlanTextRenderer(style: session.console.style).render(plan))
-        }
+        try PlanOutput(plan: plan, console: session.console, json: session.options.json, htmlFile: session.options.htmlFile).write()
         return plan.hasChanges ? .changesPending : .success
+    }
+}
+
+/// A plan rendered for the reader: text or JSON on standard output, and the review page when asked.
+struct PlanOutput {
+    var plan: Plan
+    var console: Console
+    var json: Bool
+    var htmlFile: String?
+
+    func write() throws {
+        if let page = htmlFile {
+            let path = SavedPlan.absolute(page)
+            try LiveHost().writeAtomically(path, data: Data(PlanHTMLRenderer(redactor: console.redactor).render(plan).utf8), mode: 0o644)
+            console.error("The review page is \(path).")
+        }
+        if json {
+            console.out(try PlanJSONRenderer().render(plan))
+        } else {
+            console.out(PlanTextRenderer(style: console.style).render(plan))
+        }
     }
 }

@@ -25,6 +25,13 @@ public enum RunbookCommand {
             return options.command == nil && !options.help ? ExitCode.usage.rawValue : ExitCode.success.rawValue
         }
         do {
+            // `show` reads a saved plan and nothing of the target: no session, no state directory.
+            if options.command == "show" { return try ShowCommand(options: options, console: console).run().rawValue }
+            if options.command == "apply", let file = options.arguments.first {
+                let saved = try SavedPlan.read(file)
+                let session = try Session(options: ApplyCommand.options(options, carrying: saved), console: console)
+                return try ApplyCommand(session: session, saved: (file, saved)).run().rawValue
+            }
             let session = try Session(options: options, console: console)
             let code: ExitCode = switch options.command! {
             case "check": try CheckCommand(session: session).run()
@@ -32,12 +39,16 @@ public enum RunbookCommand {
             case "apply": try ApplyCommand(session: session).run()
             case "rollback": try RollbackCommand(session: session).run()
             case "snapshots": try SnapshotsCommand(session: session).run()
+            case "show": preconditionFailure("show reads no target; it runs before a session is made")
             default: preconditionFailure("CommandLineOptions admits only declared commands")
             }
             return code.rawValue
         } catch let lock as StateLock.LockError {
             console.error("runbook: \(lock)\nWait for it to finish; if that process is gone, the kernel has already released the lock.")
             return ExitCode.locked.rawValue
+        } catch let stale as StalePlanRefusal {
+            stale.report(to: console, json: options.json)
+            return ExitCode.stalePlan.rawValue
         } catch let diagnostics as Diagnostics {
             report(diagnostics.items, console: console, json: options.json)
             return ExitCode.failure.rawValue
@@ -55,9 +66,7 @@ public enum RunbookCommand {
     static func report(_ diagnostics: [Diagnostic], console: Console, json: Bool, outcome: String? = "nothing was changed") {
         if json {
             let items = diagnostics.map { ["location": $0.location?.description ?? $0.origin ?? "", "message": $0.message, "hint": $0.hint ?? ""] }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            if let data = try? encoder.encode(["errors": items]) { console.line(String(decoding: data, as: UTF8.self)) }
+            if let text = try? JSONOutput.text(["errors": items]) { console.line(text) }
         }
         for diagnostic in diagnostics { console.error(diagnostic.description) }
         let count = "\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s")"

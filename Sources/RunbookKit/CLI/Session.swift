@@ -40,8 +40,9 @@ struct Session {
     var selection: StepSelection { StepSelection(chapters: Set(options.chapters), only: Set(options.only)) }
 
     /// The values given with --var and --vars-file that can be read, and the problems of the others.
-    func givenVariables() throws -> ([VariableInput], [Diagnostic]) {
-        var inputs: [VariableInput] = []
+    /// `earlier` (the values a saved plan was made with) come first, so that a value given now wins.
+    func givenVariables(after earlier: [VariableInput] = []) throws -> ([VariableInput], [Diagnostic]) {
+        var inputs = earlier
         var collector = DiagnosticCollector()
         for file in options.varsFiles {
             guard let data = FileManager.default.contents(atPath: file) else {
@@ -62,11 +63,11 @@ struct Session {
     /// Loads, resolves and prepares; masks the secrets in all later output as soon as they are known.
     /// Each layer goes on past the problems of the one before, as far as it can, so that one run
     /// reports every problem.
-    func prepare() throws -> PreparedRunbook {
+    func prepare(after earlier: [VariableInput] = []) throws -> PreparedRunbook {
         var problems = DiagnosticCollector()
         let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook).loadAsFarAsPossible(directory: options.runbook)
         problems.record(contentsOf: loadProblems)
-        let (given, givenProblems) = try givenVariables()
+        let (given, givenProblems) = try givenVariables(after: earlier)
         problems.record(contentsOf: givenProblems)
         let secretNames = Set(runbook.variables.filter(\.isSecret).map(\.name))
         let givenSecrets = given.filter { secretNames.contains($0.name) }.map(\.value)

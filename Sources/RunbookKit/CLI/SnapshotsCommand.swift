@@ -8,13 +8,11 @@ struct SnapshotsCommand {
     func run() throws -> ExitCode {
         let store = session.state.snapshots
         let console = session.console
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         switch session.options.arguments.first {
         case nil:
             let manifests = try store.list()
             if session.options.json {
-                console.line(String(decoding: try encoder.encode(manifests), as: UTF8.self))
+                console.line(try JSONOutput.text(manifests))
                 return .success
             }
             guard !manifests.isEmpty else {
@@ -39,7 +37,7 @@ struct SnapshotsCommand {
                                  hint: "`runbook snapshots` lists them")
             }
             if session.options.json {
-                console.line(String(decoding: try encoder.encode(manifest), as: UTF8.self))
+                console.line(try JSONOutput.text(manifest))
                 return .success
             }
             console.line(console.style.bold("Snapshot \(manifest.id): \(manifest.kind.rawValue), \(manifest.status.rawValue)"))

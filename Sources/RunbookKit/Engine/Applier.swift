@@ -19,6 +19,8 @@ public final class Applier {
         /// Restore the whole apply on a failure, not just the failing chapter.
         public var atomic = false
         public var selection = StepSelection()
+        /// `apply FILE`: each step must do what this plan said, and its id goes in the snapshot.
+        public var savedPlan: SavedPlan?
         public init() {}
     }
 
@@ -95,6 +97,7 @@ public final class Applier {
         for step in chapter.changingSteps where options.selection.includes(stepID: step.info.id) {
             try FaultInjection.throwingPoint("step:\(step.info.id)")
             let plan = try step.observe(in: PlanningView(host: host, sensitivePaths: sensitivePaths))
+            if let saved = options.savedPlan { try confirm(plan, keepsTo: saved) }
             guard plan.hasChanges else {
                 report(.step(plan, applied: false))
                 continue
@@ -128,7 +131,8 @@ public final class Applier {
     private func carryOut(_ plan: StepPlan, of step: any ChangingStep) throws {
         if recorder == nil {
             recorder = try state.snapshots.begin(kind: .apply, runbook: prepared.runbook.directory, target: host.displayName,
-                                                  chapters: selectedChapters.filter { !$0.steps.isEmpty }.map(\.chapter.name))
+                                                  chapters: selectedChapters.filter { !$0.steps.isEmpty }.map(\.chapter.name),
+                                                  plan: options.savedPlan?.id)
         }
         let executor = ChangeExecutor(host: host, recorder: recorder)
         let sensitive = (step as? FileStep)?.isSensitive ?? false
@@ -147,6 +151,22 @@ public final class Applier {
             throw StepFailure(step: plan.step, message: "validation `\(validation.script)` failed with exit \(result.status)",
                               output: result.output)
         }
+    }
+
+    /// A step applied from a saved plan does what the plan said, or nothing. The plan was checked
+    /// against the target before the apply began; what differs now changed while it ran, or is
+    /// something the plan could not foresee. Only where the plan said so in a note (a package
+    /// installed first may bring the path along) does the step go on.
+    private func confirm(_ plan: StepPlan, keepsTo saved: SavedPlan) throws {
+        let said = saved.plan.chapters.lazy.flatMap(\.steps).first { $0.step.id == plan.step.id }
+        func actions(_ plan: StepPlan) -> [String] {
+            plan.planned.map { "\($0.action.rawValue) \($0.path ?? $0.packages.joined(separator: ","))\($0.script.map { redactor.redact($0) } ?? "")" }
+        }
+        guard let said else {
+            throw StepFailure(step: plan.step, message: "stale: the saved plan has no step \(plan.step.id); nothing of it was done")
+        }
+        guard actions(said) != actions(plan), said.notes.isEmpty else { return }
+        throw StepFailure(step: plan.step, message: "stale: \(plan.step.id) would now \(PlanStaleness.intent(plan)), but the saved plan said it would \(PlanStaleness.intent(said)); the target changed while this apply ran")
     }
 
     /// A command that could not finish (a timeout, say) fails the step it belongs to, at its line.

@@ -1,7 +1,7 @@
 /// Everything `runbook plan` found, chapter by chapter: a value that renderers turn into text
 /// or JSON, and whose changes the applier carries out.
-public struct Plan: Sendable {
-    public struct HandlerFiring: Sendable {
+public struct Plan: Sendable, Codable, Equatable {
+    public struct HandlerFiring: Sendable, Codable, Equatable {
         public var handler: StepInfo
         public var name: String
         public var notifiedBy: [String]
@@ -11,7 +11,7 @@ public struct Plan: Sendable {
         public var skipped: String?
     }
 
-    public struct CheckRun: Sendable {
+    public struct CheckRun: Sendable, Codable, Equatable {
         public var check: StepInfo
         /// The whole script, or the whole request of an http check.
         public var script: String
@@ -19,7 +19,7 @@ public struct Plan: Sendable {
     }
 
     /// A variable's value in effect and where it comes from. A secret's value is never held here.
-    public struct VariableInEffect: Sendable {
+    public struct VariableInEffect: Sendable, Codable, Equatable {
         public var name: String
         /// nil for a secret.
         public var value: String?
@@ -31,14 +31,14 @@ public struct Plan: Sendable {
         public var isExample: Bool
     }
 
-    public struct InactiveStep: Sendable {
+    public struct InactiveStep: Sendable, Codable, Equatable {
         public var id: String
         public var kind: StepKind
         public var location: SourceLocation
         public var condition: String
     }
 
-    public struct ChapterPlan: Sendable {
+    public struct ChapterPlan: Sendable, Codable, Equatable {
         public var name: String
         public var title: String
         public var file: String

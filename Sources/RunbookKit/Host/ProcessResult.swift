@@ -24,7 +24,7 @@ public struct ProcessResult: Sendable, Equatable {
 /// The script itself never reaches argv either: `/proc/PID/cmdline` is readable by every local
 /// user, and a script may carry a secret. The shell reads it from ``scriptDescriptor``, a pipe
 /// only root (or the same user) can open, so argv is just `/bin/sh -e /dev/fd/3`.
-public struct ShellCommand: Sendable, Equatable {
+public struct ShellCommand: Sendable, Equatable, Codable {
     public var shell: String
     public var script: String
     public var standardInput: Data?

@@ -15,6 +15,9 @@ public struct Runbook: Sendable {
     public var chapters: [Chapter]
     /// What the blocks with errors may have declared, when the runbook was loaded past them.
     public var unsure = UnsureNames()
+    /// Each chapter file's name (`03-nginx.md`) and the SHA-256 of the bytes read: what a saved
+    /// plan was computed from.
+    public var chapterDigests: [String: String] = [:]
 
     public var steps: [StepBlock] { chapters.flatMap(\.steps) }
     public var variables: [VariableDeclaration] { chapters.flatMap(\.variables) }

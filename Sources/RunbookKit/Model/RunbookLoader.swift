@@ -38,6 +38,7 @@ public struct RunbookLoader {
         for name in names {
             let displayFile = displayDirectory.isEmpty ? name : "\(displayDirectory)/\(name)"
             let data = try Data(contentsOf: URL(fileURLWithPath: directory).appendingPathComponent(name))
+            runbook.chapterDigests[name] = SHA256.hex(data)
             let parsed = try parseChapterAsFarAsPossible(data: data, name: name, file: displayFile)
             runbook.chapters += parsed.chapter.map { [$0] } ?? []
             runbook.unsure.formUnion(parsed.unsure)

@@ -1,5 +1,5 @@
 /// Where the value of a variable in effect comes from, as the plan tells a reviewer.
-public enum VariableSource: Sendable, Equatable {
+public enum VariableSource: Sendable, Equatable, Codable {
     /// `--var NAME=VALUE`.
     case commandLine
     /// A line of a `--vars-file`.

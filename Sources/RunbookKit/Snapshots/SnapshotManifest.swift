@@ -41,6 +41,8 @@ public struct SnapshotManifest: Sendable, Codable {
     /// For a rollback that stopped midway: the later rollback that took over its records and finished it.
     public var continuedBy: Int?
     public var failure: String?
+    /// For an apply of a saved plan (`runbook apply FILE`): the plan's id, so it is applied at most once.
+    public var plan: String?
 
     public var idText: String { String(id) }
 }

@@ -115,7 +115,7 @@ public struct SnapshotStore: Sendable {
     }
 
     public func begin(kind: SnapshotManifest.Kind, runbook: String, target: String, chapters: [String],
-                      undoes: [Int] = []) throws -> SnapshotRecorder {
+                      undoes: [Int] = [], plan: String? = nil) throws -> SnapshotRecorder {
         try prepare()
         let id = (try ids().last ?? 0) + 1
         guard let folder = try snapshotFolder(id, creating: true) else {
@@ -124,7 +124,7 @@ public struct SnapshotStore: Sendable {
         let manifest = SnapshotManifest(
             id: id, kind: kind, status: .running, startedAt: Self.timestamp(), finishedAt: nil, runbook: runbook,
             target: target, chapters: chapters, processID: getpid(), records: [], handlersRun: [], packagesInstalled: [],
-            undoes: undoes, undoneBy: nil, failure: nil)
+            undoes: undoes, undoneBy: nil, failure: nil, plan: plan)
         let journal = try SnapshotJournal(entry(folder, id, "journal.jsonl"), header: manifest)
         return SnapshotRecorder(store: self, manifest: manifest, journal: journal)
     }

@@ -7,7 +7,7 @@ import Glibc
 ///
 /// For a site file on a fresh server: `.create` of `/etc/nginx/sites-available/inference`, before
 /// `absent`, after `file, mode 0644, sha256 …`.
-public struct PlannedChange: Sendable, Equatable {
+public struct PlannedChange: Sendable, Equatable, Codable {
     public enum Action: String, Sendable, Codable, CaseIterable {
         case create, update, delete, link, install, run
     }
@@ -60,7 +60,7 @@ public struct PlannedChange: Sendable, Equatable {
     }
 
     /// What `view` shows at `path`: a pending write's content hash, or the target's own.
-    private static func observe(_ path: String, in view: any SystemView) throws -> PathState {
+    static func observe(_ path: String, in view: any SystemView) throws -> PathState {
         guard let status = try view.status(path) else { return .absent }
         let hash = status.kind == .file && !view.madeByCommand(path) ? SHA256.hex(try view.read(path)) : nil
         return PathState(status, sha256: hash)

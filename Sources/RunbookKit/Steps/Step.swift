@@ -85,6 +85,7 @@ extension ChangingStep {
         do {
             var plan = try plan(in: view)
             plan.planned = try PlannedChange.planned(plan.changes, in: view)
+            plan.observed = try managedPaths.map { StepPlan.ObservedPath(path: $0.path, state: try PlannedChange.observe($0.path, in: view)) }
             return plan
         } catch let error as HostError {
             throw Diagnostic(error.description, at: info.location, hint: error.hint ?? "check the path and its permissions")

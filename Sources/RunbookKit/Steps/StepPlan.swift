@@ -5,8 +5,8 @@ import Glibc
 ///
 /// For the site file on a fresh server: outcome `.change`, changes `[.makeDirectory(...), .writeFile(...)]`,
 /// a unified diff, and the detail "validated with `nginx -t` before it is kept".
-public struct StepPlan: Sendable {
-    public enum Outcome: Sendable, Equatable {
+public struct StepPlan: Sendable, Codable, Equatable {
+    public enum Outcome: Sendable, Equatable, Codable {
         /// Nothing to do, and why.
         case unchanged(String)
         case change
@@ -16,7 +16,9 @@ public struct StepPlan: Sendable {
 
     public var step: StepInfo
     public var outcome: Outcome
-    public var changes: [Change]
+    /// What the applier carries out. Never saved with a plan: a write holds the file's content,
+    /// which may hold a secret; `apply PLANFILE` plans again and compares (``PlanStaleness``).
+    public var changes: [Change] = []
     /// The changes as data, one per path, with the state observed before and predicted after;
     /// filled in by ``ChangingStep/observe(in:)``.
     public var planned: [PlannedChange] = []
@@ -29,6 +31,18 @@ public struct StepPlan: Sendable {
     public var notifies: [String]
     /// Run with the new file in place; on failure the old file is put back.
     public var validation: ShellCommand?
+    /// Each path the step manages, as it was observed (through the changes earlier steps will
+    /// make): the preconditions a saved plan is checked against before it is applied.
+    public var observed: [ObservedPath] = []
+
+    public struct ObservedPath: Sendable, Codable, Equatable {
+        public var path: String
+        public var state: PathState
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case step, outcome, planned, details, diff, notes, notifies, validation, observed
+    }
 
     public init(step: StepInfo, outcome: Outcome, changes: [Change] = [], details: [String] = [], diff: String? = nil,
                 notes: [String] = [], notifies: [String] = [], validation: ShellCommand? = nil) {

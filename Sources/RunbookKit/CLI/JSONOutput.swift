@@ -1,0 +1,15 @@
+import FoundationEssentials
+
+/// JSON as every command prints it: pretty, keys sorted, slashes left alone, so output is stable
+/// for a reviewer's diff and readable in a terminal.
+enum JSONOutput {
+    static func data<Value: Encodable>(_ value: Value) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(value)
+    }
+
+    static func text<Value: Encodable>(_ value: Value) throws -> String {
+        String(decoding: try data(value), as: UTF8.self)
+    }
+}

@@ -1,0 +1,20 @@
+/// `apply FILE` refused: the saved plan no longer describes what apply would do, or was applied
+/// already. Exit 3 (``ExitCode/stalePlan``); nothing was changed.
+struct StalePlanRefusal: Error {
+    var file: String
+    var items: [String]
+    var hint: String
+
+    func report(to console: Console, json: Bool) {
+        if json {
+            struct Refusal: Encodable {
+                var file: String
+                var stale: [String]
+                var hint: String
+            }
+            if let text = try? JSONOutput.text(Refusal(file: file, stale: items, hint: hint)) { console.line(text) }
+        }
+        for item in items { console.error("stale: \(item)") }
+        console.error("\(file): the saved plan was not applied; nothing was changed. \(hint)")
+    }
+}
