@@ -15,7 +15,13 @@ final class CommandLineTests: XCTestCase {
 
     /// Each of these once either converged the wrong target or quietly did more than asked.
     static let wrongLines: [WrongLine] = [
-        WrongLine(arguments: ["apply", "/tmp/sandbox"], says: "apply takes no argument, but was given '/tmp/sandbox' (to treat a directory as /, write --root /tmp/sandbox)"),
+        WrongLine(arguments: ["apply", "/tmp/sandbox"], says: "apply takes a saved plan file, and there is none at '/tmp/sandbox' (to treat a directory as /, write --root /tmp/sandbox)"),
+        WrongLine(arguments: ["apply", "/tmp"], says: "apply takes a saved plan file, but '/tmp' is a directory (to treat a directory as /, write --root /tmp)"),
+        WrongLine(arguments: ["apply", "/etc/hostname", "--step"], says: "apply /etc/hostname carries out the saved plan as it was reviewed, so it does not take --step"),
+        WrongLine(arguments: ["apply", "/etc/hostname", "--only", "01-configure/1"], says: "so it does not take --only"),
+        WrongLine(arguments: ["apply", "/etc/hostname", "/etc/hosts"], says: "apply takes one saved plan file"),
+        WrongLine(arguments: ["show"], says: "show needs the saved plan file to read"),
+        WrongLine(arguments: ["plan", "--out"], says: "--out needs a value"),
         WrongLine(arguments: ["apply", "domain=api.example.com"], says: "to set a variable, write --var domain=…"),
         WrongLine(arguments: ["plan", "secret=hunter2-hunter2-hunter2"], says: "plan takes no argument, but was given 'secret=…'"),
         WrongLine(arguments: ["plan", "--force"], says: "plan does not take --force"),
@@ -48,7 +54,7 @@ final class CommandLineTests: XCTestCase {
         WrongLine(arguments: ["help", "nope"], says: "there is no command 'nope'"),
         WrongLine(arguments: ["help", "plan", "apply"], says: "help takes at most one command name"),
         WrongLine(arguments: ["--help", "aply"], says: "there is no command 'aply' (did you mean 'apply'?)"),
-        WrongLine(arguments: ["apply", "\u{1B}[31mred\nline"], says: "apply takes no argument, but was given '?[31mred?line'"),
+        WrongLine(arguments: ["apply", "\u{1B}[31mred\nline"], says: "apply takes a saved plan file, and there is none at '?[31mred?line'"),
     ]
 
     func testEveryWrongCommandLineExits64AndTouchesNothing() throws {

@@ -5,7 +5,8 @@ import XCTest
 /// A property test, in process on real temporary roots: for random runbooks of files, links and
 /// removals over random starting trees (nested paths, links into managed directories, dangling
 /// links), what `plan` predicts for every step is exactly what `apply` then finds and does; a
-/// plan that refuses is an apply that changes nothing.
+/// plan that refuses is an apply that changes nothing. Saved, the plan is not stale on the target
+/// it was made on, and applied as a saved plan (`apply FILE`) every step keeps to it.
 ///
 /// `RUNBOOK_AGREEMENT_CASES=N` runs more or fewer cases (default 1,000: about 9 s on an idle
 /// 2-core machine, far longer on a loaded one, since every apply fsyncs), `RUNBOOK_AGREEMENT_SEED=S`
@@ -68,8 +69,16 @@ final class PlanApplyAgreementTests: XCTestCase {
             if try TreeManifest(root) != before { disagree("plan refused (\(error)) but the failed apply changed the root") }
             return
         }
+        // Saved and checked again at once, the plan is not stale; applied as a saved plan, every step
+        // does what it said.
+        let saved = try SavedPlan.make(planned, id: SavedPlan.newID(), prepared: prepared, host: host, stateDirectory: state.path.description,
+                                       selection: StepSelection(), runbookVersion: "test", redactor: .none)
+        let again = try SavedPlan.make(try Planner(prepared: prepared, host: host).plan(), id: saved.id, prepared: prepared, host: host,
+                                       stateDirectory: state.path.description, selection: StepSelection(), runbookVersion: "test", redactor: .none)
+        let stale = PlanStaleness.items(saved: saved, now: again)
+        if !stale.isEmpty { disagree("a plan checked against the target it was just made on is stale: \(stale)") }
         var applied: [StepPlan] = []
-        let outcome = try apply(prepared, host, state) { event in
+        let outcome = try apply(prepared, host, state, carrying: saved) { event in
             if case .step(let plan, _) = event { applied.append(plan) }
         }
         guard outcome.failure == nil else {
@@ -90,9 +99,11 @@ final class PlanApplyAgreementTests: XCTestCase {
         }
     }
 
-    func apply(_ prepared: PreparedRunbook, _ host: any RunbookKit.Host, _ state: StateDirectory,
+    func apply(_ prepared: PreparedRunbook, _ host: any RunbookKit.Host, _ state: StateDirectory, carrying saved: SavedPlan? = nil,
                collecting report: @escaping (ApplyEvent) -> Void) throws -> Applier.Outcome {
-        try Applier(prepared: prepared, host: host, state: state, options: Applier.Options(), redactor: .none,
+        var options = Applier.Options()
+        options.savedPlan = saved
+        return try Applier(prepared: prepared, host: host, state: state, options: options, redactor: .none,
                     report: report, decide: { _ in .apply }).apply()
     }
 }
