@@ -6,7 +6,7 @@ import Glibc
 struct InstalledPackages {
     private var names: Set<String>
 
-    init(host: any Host) throws {
+    init(host: any HostFacts) throws {
         guard try host.status("/var/lib/dpkg/status") != nil else {
             names = []
             return

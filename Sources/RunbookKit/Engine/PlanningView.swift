@@ -15,13 +15,13 @@ final class PlanningView: SystemView {
         case createdByCommand
     }
 
-    let host: any Host
+    let host: any HostFacts
     private let sensitivePaths: Set<String>
     private var pending: [String: (state: Pending, stepID: String)] = [:]
     private var installing: [(name: String, stepID: String)] = []
     private var packages: InstalledPackages?
 
-    init(host: any Host, sensitivePaths: Set<String> = []) {
+    init(host: any HostFacts, sensitivePaths: Set<String> = []) {
         self.host = host
         self.sensitivePaths = sensitivePaths
     }

@@ -77,7 +77,7 @@ public struct SavedPlan: Sendable, Codable, Equatable {
         return try JSONDecoder().decode(Plan.self, from: Data(text.utf8))
     }
 
-    static func identity(of host: any Host, stateDirectory: String) throws -> TargetIdentity {
+    static func identity(of host: any HostFacts, stateDirectory: String) throws -> TargetIdentity {
         func firstLine(_ path: String) -> String? {
             guard let data = try? host.read(path) else { return nil }
             let line = String(decoding: data, as: UTF8.self).lines().first?.trimmingBlanks() ?? ""

@@ -46,7 +46,7 @@ public struct AbsentStep: ChangingStep {
     }
 
     /// The first special file at or under `path`: the removal would take it along, links not followed.
-    private func specialFile(at path: String, kind: FileStatus.Kind, on host: any Host) throws -> String? {
+    private func specialFile(at path: String, kind: FileStatus.Kind, on host: any HostFacts) throws -> String? {
         switch kind {
         case .other: return path
         case .directory:

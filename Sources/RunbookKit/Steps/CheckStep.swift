@@ -27,7 +27,7 @@ public struct CheckStep: VerifyingStep {
         info = source.info("check \(body.lines(omittingEmpty: true).first ?? "")")
     }
 
-    public func verify(on host: any Host) throws -> String? {
+    public func verify(on host: any HostFacts) throws -> String? {
         let result = try host.run(script)
         return result.succeeded ? nil : "the check exited \(result.status)\(result.output.isEmpty ? "" : ":\n\(result.output)")"
     }

@@ -112,7 +112,7 @@ public struct HTTPCheckStep: VerifyingStep {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    public func verify(on host: any Host) throws -> String? {
+    public func verify(on host: any HostFacts) throws -> String? {
         let result = try host.run(ShellCommand(script: "exec curl --config -", standardInput: curlConfiguration.utf8Data))
         if result.commandNotFound {
             return "curl is not installed; install it (apt-get install -y curl) or add it to a package step"

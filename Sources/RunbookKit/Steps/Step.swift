@@ -19,7 +19,7 @@ public protocol VerifyingStep: Sendable {
     /// What a reviewer must see to approve it: the whole script, or the whole request.
     var wholeScript: String { get }
     /// nil when the assertion holds; otherwise what went wrong, with the command's output.
-    func verify(on host: any Host) throws -> String?
+    func verify(on host: any HostFacts) throws -> String?
 }
 
 /// A step of a runbook with its variables applied, sorted by role.

@@ -7,7 +7,7 @@ import Glibc
 /// earlier step writes reads as its new content), so a step can plan on that assumption and
 /// say so through ``pendingProvider(of:)``.
 public protocol SystemView {
-    var host: any Host { get }
+    var host: any HostFacts { get }
     func status(_ path: String) throws -> FileStatus?
     func read(_ path: String) throws -> Data
     func isInstalled(package: String) throws -> Bool
