@@ -57,14 +57,14 @@ public struct SavedPlan: Sendable, Codable, Equatable {
             digests[declaration.name] = secretDigest(value, salt: id)
         }
         return SavedPlan(
-            format: format, formatVersion: formatVersion, runbookVersion: runbookVersion, id: id, createdAt: SnapshotStore.timestamp(),
+            format: format, formatVersion: formatVersion, runbookVersion: runbookVersion, id: id, createdAt: Clock.timestamp(),
             runbookDirectory: absolute(prepared.runbook.directory), chapters: prepared.runbook.chapterDigests,
             target: try identity(of: host, stateDirectory: stateDirectory),
             selection: Selection(chapters: selection.chapters.sorted(), only: selection.only.sorted()),
             secretDigests: digests, plan: try masked(plan, by: redactor))
     }
 
-    public static func newID() -> String { VariableResolver.randomHex(bytes: 16) }
+    public static func newID() -> String { Randomness.hex(bytes: 16) }
 
     static func secretDigest(_ value: String, salt: String) -> String {
         SHA256.hex(Data(salt.utf8) + Data([0]) + Data(value.utf8))
@@ -120,7 +120,7 @@ public struct SavedPlan: Sendable, Codable, Equatable {
             throw Diagnostic("\(path.baseName) is a saved plan of format \(saved.formatVersion), which this runbook (format \(formatVersion)) cannot read",
                              origin: path, hint: "apply it with the runbook that made it (\(saved.runbookVersion)), or plan again")
         }
-        guard saved.id.utf8.count == 32, saved.id.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+        guard saved.id.utf8.count == 32, isLowercaseHexadecimal(saved.id.utf8) else {
             throw Diagnostic("\(path.baseName) is not a saved plan: its id '\(CommandLineOptions.shown(saved.id, quoted: false))' is not one runbook makes",
                              origin: path, hint: hint)
         }

@@ -48,5 +48,39 @@ final class DirectoryHandle: Sendable {
         return fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0 ? info : nil
     }
 
+    /// `fstat` of the directory itself.
+    func ownStatus(displayPath: String) throws -> stat {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw HostError(path: displayPath, operation: "inspect", errno: errno) }
+        return info
+    }
+
+    /// Makes the directory `name` in this one; one that is already there is no error, as another
+    /// process may have made it a moment before.
+    func makeDirectory(_ name: String, mode: UInt32, displayPath: String) throws {
+        guard mkdirat(descriptor, name, mode) == 0 || errno == EEXIST else {
+            throw HostError(path: displayPath, operation: "create directory", errno: errno)
+        }
+    }
+
+    /// Creates the file `name` holding `contents`, unless something is already there under that
+    /// name (which is left as it is). Returns whether it made the file.
+    @discardableResult
+    func createExclusively(_ name: String, contents: String, mode: UInt32, displayPath: String) throws -> Bool {
+        let file = openat(descriptor, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard file >= 0 else {
+            if errno == EEXIST { return false }
+            throw HostError(path: displayPath, operation: "create", errno: errno)
+        }
+        defer { close(file) }
+        writeFully(file, contents)
+        return true
+    }
+
+    /// `fchmod` of the directory itself.
+    func setOwnMode(_ mode: UInt32, displayPath: String) throws {
+        guard fchmod(descriptor, mode_t(mode)) == 0 else { throw HostError(path: displayPath, operation: "set mode of", errno: errno) }
+    }
+
     deinit { close(descriptor) }
 }

@@ -53,7 +53,7 @@ public struct VariableResolver {
                 values[declaration.name] = stored
                 sources[declaration.name] = .kept
             } else {
-                let fresh = Self.randomHex(bytes: bytes)
+                let fresh = Randomness.hex(bytes: bytes)
                 values[declaration.name] = fresh
                 sources[declaration.name] = .generated
                 pendingGenerated[declaration.name] = fresh
@@ -87,10 +87,5 @@ public struct VariableResolver {
         }
         try collector.throwIfAny()
         return ResolvedVariables(declarations: byName, values: values, pendingGenerated: pendingGenerated, sources: sources)
-    }
-
-    static func randomHex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return hexadecimal((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
     }
 }

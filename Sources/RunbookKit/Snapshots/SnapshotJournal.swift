@@ -18,8 +18,8 @@ final class SnapshotJournal {
         var at: String?
     }
 
-    private let descriptor: Int32
-    let path: String
+    private let file: AppendOnlyFile
+    var path: String { file.path }
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -27,21 +27,14 @@ final class SnapshotJournal {
     }()
 
     init(_ file: DirectoryEntry, header: SnapshotManifest) throws {
-        path = file.displayPath
-        descriptor = openat(file.directory.descriptor, file.name, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw HostError(path: path, operation: "create journal", errno: errno) }
+        self.file = try AppendOnlyFile(file, operation: "create journal")
         try append(Entry(event: .begin, header: header))
     }
-
-    deinit { close(descriptor) }
 
     func append(_ entry: Entry) throws {
         var line = try encoder.encode(entry)
         line.append(0x0A)
-        if let failure = line.withUnsafeBytes({ writeFully(descriptor, $0) }) {
-            throw HostError(path: path, operation: "write journal", errno: failure)
-        }
-        guard fsync(descriptor) == 0 else { throw HostError(path: path, operation: "write journal", errno: errno) }
+        try file.appendDurably(line, operation: "write journal")
     }
 
     /// Rebuilds the manifest from a journal, as far as it got; nil when it never began (killed

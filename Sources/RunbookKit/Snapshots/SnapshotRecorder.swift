@@ -90,7 +90,7 @@ public final class SnapshotRecorder {
     }
 
     public func finish(_ status: SnapshotManifest.Status, failure: String? = nil) throws {
-        let finishedAt = SnapshotStore.timestamp()
+        let finishedAt = Clock.timestamp()
         try journal.append(SnapshotJournal.Entry(event: .end, status: status, failure: failure, at: finishedAt))
         manifest.status = status
         manifest.failure = failure

@@ -122,7 +122,7 @@ public struct SnapshotStore: Sendable {
             throw HostError(path: "\(directory)/snapshots/\(Self.snapshotName(id))", operation: "create snapshot", errno: ENOENT)
         }
         let manifest = SnapshotManifest(
-            id: id, kind: kind, status: .running, startedAt: Self.timestamp(), finishedAt: nil, runbook: runbook,
+            id: id, kind: kind, status: .running, startedAt: Clock.timestamp(), finishedAt: nil, runbook: runbook,
             target: target, chapters: chapters, processID: getpid(), records: [], handlersRun: [], packagesInstalled: [],
             undoes: undoes, undoneBy: nil, failure: nil, plan: plan)
         let journal = try SnapshotJournal(entry(folder, id, "journal.jsonl"), header: manifest)
@@ -221,9 +221,5 @@ public struct SnapshotStore: Sendable {
         case .running: return manifest.processID != getpid() && !ProcessLiveness.isAlive(manifest.processID)
         case .succeeded, .failed, .partial: return false
         }
-    }
-
-    static func timestamp() -> String {
-        Date().formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
     }
 }

@@ -34,9 +34,7 @@ public struct StateDirectory: Sendable {
         guard let parent = try path.parent(creating: creating) else { return nil }
         var opened = parent.directory.openDirectory(parent.name, flags: O_RDONLY)
         if case .failure(let failure) = opened, failure.code == ENOENT, creating {
-            guard mkdirat(parent.directory.descriptor, parent.name, 0o700) == 0 || errno == EEXIST else {
-                throw HostError(path: path.description, operation: "create state directory", errno: errno)
-            }
+            try parent.directory.makeDirectory(parent.name, mode: 0o700, displayPath: path.description)
             opened = parent.directory.openDirectory(parent.name, flags: O_RDONLY)
         }
         let directory: DirectoryHandle
@@ -57,13 +55,9 @@ public struct StateDirectory: Sendable {
     }
 
     private func checkOwnership(_ directory: DirectoryHandle, creating: Bool) throws {
-        var info = stat()
-        guard fstat(directory.descriptor, &info) == 0 else {
-            throw HostError(path: path.description, operation: "inspect state directory", errno: errno)
-        }
-        guard info.st_uid == geteuid() else {
-            let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
-            throw refusal("belongs to \(owner), not to the user runbook runs as",
+        let info = try directory.ownStatus(displayPath: path.description)
+        guard info.st_uid == UserAccounts.effectiveUID else {
+            throw refusal("belongs to \(UserAccounts.name(of: info.st_uid)), not to the user runbook runs as",
                           hint: "another user could change the snapshots and secrets in it; pass --state-dir with a directory of your own")
         }
         guard info.st_mode & 0o022 == 0 else {
@@ -79,20 +73,12 @@ public struct StateDirectory: Sendable {
                               hint: "runbook makes its state directory private and fills it; pass --state-dir with a new or empty directory")
             }
             if creating {
-                let marker = openat(directory.descriptor, Self.marker, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-                guard marker >= 0 || errno == EEXIST else {
-                    throw HostError(path: path.description + "/" + Self.marker, operation: "create", errno: errno)
-                }
-                if marker >= 0 {
-                    writeFully(marker, "This directory is runbook's state: its lock, secrets and snapshots.\n")
-                    close(marker)
-                }
+                try directory.createExclusively(Self.marker, contents: "This directory is runbook's state: its lock, secrets and snapshots.\n",
+                                                mode: 0o600, displayPath: path.file(Self.marker))
             }
         }
         if creating, info.st_mode & 0o7777 != 0o700 {
-            guard fchmod(directory.descriptor, 0o700) == 0 else {
-                throw HostError(path: path.description, operation: "set mode of", errno: errno)
-            }
+            try directory.setOwnMode(0o700, displayPath: path.description)
         }
     }
 
@@ -105,19 +91,13 @@ public struct StateDirectory: Sendable {
     static func subdirectory(_ name: String, of parent: DirectoryHandle, displayPath: String, creating: Bool) throws -> DirectoryHandle? {
         var opened = parent.openDirectory(name, flags: O_RDONLY)
         if case .failure(let failure) = opened, failure.code == ENOENT, creating {
-            guard mkdirat(parent.descriptor, name, 0o700) == 0 || errno == EEXIST else {
-                throw HostError(path: displayPath, operation: "create state directory", errno: errno)
-            }
+            try parent.makeDirectory(name, mode: 0o700, displayPath: displayPath)
             opened = parent.openDirectory(name, flags: O_RDONLY)
         }
         switch opened {
         case .success(let directory):
-            var info = stat()
-            guard fstat(directory.descriptor, &info) == 0 else { throw HostError(path: displayPath, operation: "inspect", errno: errno) }
-            try StateFile.checkPrivate(info, path: displayPath, directory: true)
-            if creating, fchmod(directory.descriptor, 0o700) != 0 {
-                throw HostError(path: displayPath, operation: "set mode of", errno: errno)
-            }
+            try StateFile.checkPrivate(try directory.ownStatus(displayPath: displayPath), path: displayPath, directory: true)
+            if creating { try directory.setOwnMode(0o700, displayPath: displayPath) }
             return directory
         case .failure(let failure) where failure.code == ENOENT: return nil
         case .failure(let failure) where failure.code == ENOTDIR:

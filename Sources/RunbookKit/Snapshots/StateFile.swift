@@ -45,10 +45,9 @@ struct StateFile {
                                 + (kind == S_IFLNK ? " (runbook never follows a link in its state directory)" : ""),
                             hint: "move it out of the state directory; runbook will not guess what it held")
         }
-        guard info.st_uid == geteuid() else {
-            let owner = getpwuid(info.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(info.st_uid)"
-            throw corrupted(path, "belongs to \(owner), not to the user runbook runs as, so someone else could have changed it",
-                            hint: "check it, then give it back with chown \(userName(geteuid())) \(path)")
+        guard info.st_uid == UserAccounts.effectiveUID else {
+            throw corrupted(path, "belongs to \(UserAccounts.name(of: info.st_uid)), not to the user runbook runs as, so someone else could have changed it",
+                            hint: "check it, then give it back with chown \(UserAccounts.name(of: UserAccounts.effectiveUID)) \(path)")
         }
         let mode = UInt32(info.st_mode) & 0o7777
         guard mode & 0o077 == 0 else {
@@ -97,9 +96,5 @@ struct StateFile {
         case S_IFSOCK: "a socket"
         default: "a device"
         }
-    }
-
-    private static func userName(_ uid: uid_t) -> String {
-        getpwuid(uid).map { String(cString: $0.pointee.pw_name) } ?? String(uid)
     }
 }

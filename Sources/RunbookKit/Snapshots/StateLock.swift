@@ -25,7 +25,7 @@ public final class StateLock {
         }
     }
 
-    private let descriptor: Int32
+    private let file: LockFile
     private let path: String
     /// A holder that died without releasing: the caller reports it.
     public let staleHolder: Holder?
@@ -38,36 +38,25 @@ public final class StateLock {
         if let info = directory.status("lock"), info.st_mode & S_IFMT != S_IFREG {
             try StateFile.checkPrivate(info, path: path, directory: false)
         }
-        descriptor = openat(directory.descriptor, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else { throw HostError(path: path, operation: "open lock", errno: errno) }
-        let previous = Self.readHolder(descriptor)
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            let holder = previous
-            close(descriptor)
-            throw LockError.held(by: holder)
-        }
+        let file = try LockFile(DirectoryEntry(directory: directory, name: "lock", displayPath: path))
+        let previous = Self.holder(in: file.contents())
+        guard file.tryLock() else { throw LockError.held(by: previous) }
+        self.file = file
         staleHolder = previous
-        let me = Holder(pid: getpid(), startedAt: SnapshotStore.timestamp(), command: command)
-        let text = "pid=\(me.pid)\nstarted=\(me.startedAt)\ncommand=\(me.command)\n"
-        _ = ftruncate(descriptor, 0)
-        _ = pwrite(descriptor, text, text.utf8.count, 0)
-        _ = fsync(descriptor)
+        let me = Holder(pid: getpid(), startedAt: Clock.timestamp(), command: command)
+        file.replaceContents(Data("pid=\(me.pid)\nstarted=\(me.startedAt)\ncommand=\(me.command)\n".utf8))
     }
 
     /// Clears the holder record, then lets go.
     public func release() {
-        _ = ftruncate(descriptor, 0)
-        _ = fsync(descriptor)
-        flock(descriptor, LOCK_UN)
-        close(descriptor)
+        file.replaceContents(Data())
+        file.unlock()
     }
 
-    private static func readHolder(_ descriptor: Int32) -> Holder? {
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = pread(descriptor, &buffer, buffer.count, 0)
-        guard count > 0 else { return nil }
+    private static func holder(in record: Data) -> Holder? {
+        guard !record.isEmpty else { return nil }
         var fields: [String: String] = [:]
-        for line in String(decoding: buffer[0..<count], as: UTF8.self).split(separator: "\n") {
+        for line in String(decoding: record, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: "=", maxSplits: 1)
             if parts.count == 2 { fields[String(parts[0])] = String(parts[1]) }
         }
