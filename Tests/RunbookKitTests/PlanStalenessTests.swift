@@ -14,7 +14,7 @@ final class PlanStalenessTests: XCTestCase {
     }
 
     func observing(_ state: PathState, outcome: StepPlan.Outcome = .unchanged("content, mode and owner already match")) -> StepPlan {
-        var plan = StepPlan(step: info(.file, "file /etc/demo.conf"), outcome: outcome)
+        var plan = StepPlan(step: info(StepKind("file"), "file /etc/demo.conf"), outcome: outcome)
         plan.observed = [StepPlan.ObservedPath(path: "/etc/demo.conf", state: state)]
         return plan
     }
@@ -31,7 +31,7 @@ final class PlanStalenessTests: XCTestCase {
     }
 
     func testAPackageInstalledSinceThePlanIsNamed() {
-        var saved = StepPlan(step: info(.package, "package nginx, curl"), outcome: .change)
+        var saved = StepPlan(step: info(StepKind("package"), "package nginx, curl"), outcome: .change)
         saved.planned = [PlannedChange(action: .install, path: nil, packages: ["nginx", "curl"], script: nil, before: nil, after: nil)]
         var now = saved
         now.planned = [PlannedChange(action: .install, path: nil, packages: ["curl"], script: nil, before: nil, after: nil)]
@@ -50,7 +50,7 @@ final class PlanStalenessTests: XCTestCase {
     /// that holds it differs, and only that is let pass.
     func testAGeneratedSecretChangesOnlyTheContentHashWhichIsLetPass() {
         func writing(_ hash: String) -> StepPlan {
-            var plan = StepPlan(step: info(.file, "file /etc/key.conf"), outcome: .change)
+            var plan = StepPlan(step: info(StepKind("file"), "file /etc/key.conf"), outcome: .change)
             plan.planned = [PlannedChange(action: .create, path: "/etc/key.conf", packages: [], script: nil, before: .absent,
                                           after: PathState(kind: .file, mode: 0o600, sha256: hash))]
             return plan

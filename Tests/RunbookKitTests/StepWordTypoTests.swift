@@ -52,18 +52,18 @@ final class StepWordTypoTests: XCTestCase {
     }
 
     func testCloseMeansOtherCaseOrOneSlip() {
-        XCTAssertEqual(StepKind.stepWord(closeTo: "fiel", takesValue: true), "file", "two neighbours swapped")
-        XCTAssertEqual(StepKind.stepWord(closeTo: "fle", takesValue: true), "file", "a letter left out")
-        XCTAssertEqual(StepKind.stepWord(closeTo: "filee", takesValue: true), "file", "a letter added")
-        XCTAssertEqual(StepKind.stepWord(closeTo: "fole", takesValue: true), "file", "a letter changed")
-        XCTAssertNil(StepKind.stepWord(closeTo: "flie2", takesValue: true), "two slips")
-        XCTAssertNil(StepKind.stepWord(closeTo: "file", takesValue: true), "the word itself")
-        XCTAssertNil(StepKind.stepWord(closeTo: "fiel", takesValue: false), "a bare word is no file=")
-        XCTAssertNil(StepKind.stepWord(closeTo: "chek", takesValue: true), "check takes no value")
-        XCTAssertEqual(StepKind.stepWord(closeTo: "ID", takesValue: true), "id")
-        XCTAssertNil(StepKind.stepWord(closeTo: "is", takesValue: true))
-        XCTAssertNil(StepKind.stepWord(closeTo: "rn", takesValue: false))
-        XCTAssertEqual(StepKind.stepWord(closeTo: "Fiel", takesValue: true), "file", "other case and a slip")
+        XCTAssertEqual(StepRegistry.standard.vocabulary.stepWord(closeTo: "fiel", takesValue: true), "file", "two neighbours swapped")
+        XCTAssertEqual(StepRegistry.standard.vocabulary.stepWord(closeTo: "fle", takesValue: true), "file", "a letter left out")
+        XCTAssertEqual(StepRegistry.standard.vocabulary.stepWord(closeTo: "filee", takesValue: true), "file", "a letter added")
+        XCTAssertEqual(StepRegistry.standard.vocabulary.stepWord(closeTo: "fole", takesValue: true), "file", "a letter changed")
+        XCTAssertNil(StepRegistry.standard.vocabulary.stepWord(closeTo: "flie2", takesValue: true), "two slips")
+        XCTAssertNil(StepRegistry.standard.vocabulary.stepWord(closeTo: "file", takesValue: true), "the word itself")
+        XCTAssertNil(StepRegistry.standard.vocabulary.stepWord(closeTo: "fiel", takesValue: false), "a bare word is no file=")
+        XCTAssertNil(StepRegistry.standard.vocabulary.stepWord(closeTo: "chek", takesValue: true), "check takes no value")
+        XCTAssertEqual(StepRegistry.standard.vocabulary.stepWord(closeTo: "ID", takesValue: true), "id")
+        XCTAssertNil(StepRegistry.standard.vocabulary.stepWord(closeTo: "is", takesValue: true))
+        XCTAssertNil(StepRegistry.standard.vocabulary.stepWord(closeTo: "rn", takesValue: false))
+        XCTAssertEqual(StepRegistry.standard.vocabulary.stepWord(closeTo: "Fiel", takesValue: true), "file", "other case and a slip")
     }
 
     /// Fuzz seeds written to hold exactly these mistakes.

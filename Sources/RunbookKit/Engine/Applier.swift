@@ -45,6 +45,7 @@ public final class Applier {
     let redactor: Redactor
     let report: (ApplyEvent) -> Void
     let decide: (StepPlan) -> StepDecision
+    private let policy: TargetPolicy
     private var recorder: SnapshotRecorder?
     private var askEachStep: Bool
     private var sensitivePaths: Set<String> = []
@@ -61,6 +62,7 @@ public final class Applier {
         self.report = report
         self.decide = decide
         askEachStep = options.stepMode
+        policy = TargetPolicy(host: host)
     }
 
     var selectedChapters: [PreparedRunbook.PreparedChapter] {
@@ -92,11 +94,10 @@ public final class Applier {
 
     private func run(_ chapter: PreparedRunbook.PreparedChapter) throws -> (changed: Int, quit: Bool) {
         report(.chapter(title: chapter.chapter.title, file: chapter.chapter.file))
-        var notified: [String] = []
-        var changed = 0
+        var carriedOut: [StepPlan] = []
         for step in chapter.changingSteps where options.selection.includes(stepID: step.info.id) {
             try FaultInjection.throwingPoint("step:\(step.info.id)")
-            let plan = try step.observe(in: PlanningView(host: host, sensitivePaths: sensitivePaths))
+            let plan = try PlanningView(host: host, sensitivePaths: sensitivePaths).observe(step)
             if let saved = options.savedPlan { try confirm(plan, keepsTo: saved) }
             guard plan.hasChanges else {
                 report(.step(plan, applied: false))
@@ -111,21 +112,20 @@ public final class Applier {
                     continue
                 case .quit:
                     report(.stepDeclined(plan))
-                    return (changed, true)
+                    return (carriedOut.count, true)
                 }
             }
             try carryOut(plan, of: step)
-            changed += 1
+            carriedOut.append(plan)
             report(.step(plan, applied: true))
-            notified += plan.notifies.filter { !notified.contains($0) }
         }
-        for handler in prepared.handlers where notified.contains(handler.name) {
-            try runHandler(handler)
+        for firing in Plan.HandlerFiring.firings(of: prepared.handlers, for: carriedOut, policy: policy) {
+            try runHandler(prepared.handlers.first { $0.name == firing.name }!, skipped: firing.skipped)
         }
         for check in chapter.checks where options.selection.includes(stepID: check.info.id) {
             try verify(check)
         }
-        return (changed, false)
+        return (carriedOut.count, false)
     }
 
     private func carryOut(_ plan: StepPlan, of step: any ChangingStep) throws {
@@ -135,17 +135,16 @@ public final class Applier {
                                                   plan: options.savedPlan?.id)
         }
         let executor = ChangeExecutor(host: host, recorder: recorder)
-        let sensitive = (step as? FileStep)?.isSensitive ?? false
         for change in plan.changes {
             do {
-                try executor.perform(change, step: plan.step, notifies: plan.notifies, sensitive: sensitive)
+                try executor.perform(change, step: plan.step, notifies: plan.notifies, sensitive: step.isSensitive)
             } catch let failure as StepFailure {
                 throw failure
             } catch {
                 throw StepFailure(step: plan.step, message: "\(error)")
             }
         }
-        guard let validation = plan.validation, host.runsProcesses else { return }
+        guard let validation = plan.validation, policy.skipReason(for: .validations) == nil else { return }
         let result = try run(validation, for: plan.step)
         if !result.succeeded {
             throw StepFailure(step: plan.step, message: "validation `\(validation.script)` failed with exit \(result.status)",
@@ -174,9 +173,9 @@ public final class Applier {
         do { return try host.run(command) } catch { throw StepFailure(step: step, message: "\(error)") }
     }
 
-    private func runHandler(_ handler: HandlerStep) throws {
-        guard host.runsProcesses else {
-            report(.handler(name: handler.name, skipped: "--root: handlers do not run"))
+    private func runHandler(_ handler: HandlerStep, skipped: String?) throws {
+        if let skipped {
+            report(.handler(name: handler.name, skipped: skipped))
             return
         }
         try recorder?.recordHandler(handler.name)
@@ -188,8 +187,8 @@ public final class Applier {
     }
 
     private func verify(_ check: any VerifyingStep) throws {
-        guard host.runsProcesses else {
-            report(.check(check.info, skipped: "--root: checks do not run", attempts: 0))
+        if let skipped = policy.skipReason(for: .checks) {
+            report(.check(check.info, skipped: skipped, attempts: 0))
             return
         }
         var attempt = 0

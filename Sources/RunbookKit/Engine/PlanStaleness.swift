@@ -145,8 +145,7 @@ public enum PlanStaleness {
                 default: "\(change.action.rawValue) \(change.path ?? "")"
                 }
             }
-            let reasons = plan.details.filter { $0.hasPrefix("runs: ") }.map { " (\($0.dropFirst(6)))" }
-            return actions.joined(separator: ", ") + reasons.joined()
+            return actions.joined(separator: ", ") + (plan.verdict.map { " (\($0))" } ?? "")
         }
     }
 

@@ -24,8 +24,8 @@ public struct Planner {
             && selection.includes(chapter.chapter) {
             var steps: [StepPlan] = []
             for step in chapter.changingSteps where selection.includes(stepID: step.info.id) {
-                let planned = try step.observe(in: view)
-                view.assume(planned, of: step)
+                let planned = try view.observe(step)
+                view.assume(planned)
                 steps.append(planned)
             }
             chapters.append(Plan.ChapterPlan(
@@ -33,9 +33,9 @@ public struct Planner {
                 inactive: chapter.inactive.filter { selection.includes(stepID: $0.0.id) }.map { block, condition in
                     Plan.InactiveStep(id: block.id, kind: block.kind, location: block.location, condition: condition)
                 },
-                handlers: firings(for: steps),
+                handlers: Plan.HandlerFiring.firings(of: prepared.handlers, for: steps, policy: view.policy),
                 checks: chapter.checks.filter { selection.includes(stepID: $0.info.id) }.map {
-                    Plan.CheckRun(check: $0.info, script: $0.wholeScript, skipped: host.runsProcesses ? nil : "--root: checks do not run")
+                    Plan.CheckRun(check: $0.info, script: $0.wholeScript, skipped: view.policy.skipReason(for: .checks))
                 }))
         }
         return Plan(runbook: prepared.runbook.directory, target: host.displayName, chapters: chapters, variables: variablesInEffect(),
@@ -54,17 +54,7 @@ public struct Planner {
                 return Plan.VariableInEffect(
                     name: declaration.name, value: declaration.isSecret ? nil : value, isSecret: declaration.isSecret, source: source,
                     about: declaration.about, declaredAt: declaration.location,
-                    isExample: host.runsProcesses && source == .declarationDefault && !declaration.isSecret && ExampleNames.appear(in: value))
+                    isExample: TargetPolicy(host: host).warnsAboutExampleValues && source == .declarationDefault && !declaration.isSecret && ExampleNames.appear(in: value))
             }
-    }
-
-    /// The handlers that the chapter's changed steps notify, in runbook order.
-    func firings(for steps: [StepPlan]) -> [Plan.HandlerFiring] {
-        prepared.handlers.compactMap { handler in
-            let notifiers = steps.filter { $0.hasChanges && $0.notifies.contains(handler.name) }.map(\.step.id)
-            guard !notifiers.isEmpty else { return nil }
-            return Plan.HandlerFiring(handler: handler.info, name: handler.name, notifiedBy: notifiers, script: handler.script.script,
-                                      skipped: host.runsProcesses ? nil : "--root: handlers do not run")
-        }
     }
 }

@@ -21,9 +21,27 @@ final class PlanningView: SystemView {
     private var installing: [(name: String, stepID: String)] = []
     private var packages: InstalledPackages?
 
+    let policy: TargetPolicy
+
     init(host: any HostFacts, sensitivePaths: Set<String> = []) {
         self.host = host
         self.sensitivePaths = sensitivePaths
+        policy = TargetPolicy(host: host)
+    }
+
+    /// What `step` would do here, as this target can carry it out (``TargetPolicy``), with its
+    /// changes as data and the paths it manages as observed; a failure at the OS boundary is
+    /// reported at the step that met it.
+    func observe(_ step: any ChangingStep) throws -> StepPlan {
+        do {
+            let wanted = try step.plan(in: self)
+            var plan = policy.admit(wanted)
+            plan.planned = try PlannedChange.planned(plan.hasChanges ? plan.changes : wanted.changes, in: self)
+            plan.observed = try step.managedPaths.map { StepPlan.ObservedPath(path: $0.path, state: try PlannedChange.observe($0.path, in: self)) }
+            return plan
+        } catch let error as HostError {
+            throw Diagnostic(error.description, at: step.info.location, hint: error.hint ?? "check the path and its permissions")
+        }
     }
 
     func heldSecret(_ path: String) -> Bool { sensitivePaths.contains(path) }
@@ -59,6 +77,11 @@ final class PlanningView: SystemView {
     func isInstalled(package: String) throws -> Bool {
         if packages == nil { packages = try InstalledPackages(host: host) }
         return packages!.contains(package) || pendingInstaller(of: package) != nil
+    }
+
+    func evaluate(_ command: ShellCommand) throws -> ProcessResult? {
+        guard host.capabilities.contains(.processes) else { return nil }
+        return try host.run(command)
     }
 
     func pendingProvider(of path: String) -> String? {
@@ -110,7 +133,7 @@ final class PlanningView: SystemView {
     }
 
     /// Takes in what a planned step will do, for the steps after it.
-    func assume(_ plan: StepPlan, of step: any ChangingStep) {
+    func assume(_ plan: StepPlan) {
         let id = plan.step.id
         for change in plan.changes {
             // Kept under the path the kernel will write, so a later step that names it through a
@@ -128,10 +151,6 @@ final class PlanningView: SystemView {
             case .runScript(_, let made):
                 for path in made { pending[path] = (.createdByCommand, id) }
             }
-        }
-        // Under --root packages are never installed, but later steps may still depend on them.
-        if case .skipped = plan.outcome, let packageStep = step as? PackageStep {
-            installing += packageStep.packages.map { ($0, id) }
         }
     }
 }

@@ -27,8 +27,8 @@ public struct PreparedRunbook: Sendable {
     /// Every active handler, in runbook order.
     public var handlers: [HandlerStep]
 
-    public static func prepare(_ runbook: Runbook, variables: ResolvedVariables) throws -> PreparedRunbook {
-        let (prepared, problems) = try prepareAsFarAsPossible(runbook, variables: variables, unsure: runbook.unsure)
+    public static func prepare(_ runbook: Runbook, variables: ResolvedVariables, registry: StepRegistry = .standard) throws -> PreparedRunbook {
+        let (prepared, problems) = try prepareAsFarAsPossible(runbook, variables: variables, unsure: runbook.unsure, registry: registry)
         try DiagnosticCollector(problems).throwIfAny()
         return prepared
     }
@@ -36,8 +36,8 @@ public struct PreparedRunbook: Sendable {
     /// Prepares every step it can and returns every problem, for `check` to report them all.
     /// A step that uses a name in `unsure` is left out without a word: the error that made the
     /// name unsure is reported where it was declared, and the step would only repeat it.
-    public static func prepareAsFarAsPossible(_ runbook: Runbook, variables: ResolvedVariables,
-                                              unsure: UnsureNames) throws -> (PreparedRunbook, [Diagnostic]) {
+    public static func prepareAsFarAsPossible(_ runbook: Runbook, variables: ResolvedVariables, unsure: UnsureNames,
+                                              registry: StepRegistry = .standard) throws -> (PreparedRunbook, [Diagnostic]) {
         var collector = DiagnosticCollector()
         var chapters: [PreparedChapter] = []
         var handlers: [HandlerStep] = []
@@ -59,12 +59,12 @@ public struct PreparedRunbook: Sendable {
                     handlerDeclarations[name] = handlerDeclarations[name] ?? block.location
                 }
                 guard !usesUnsureVariable(block, variables, unsure),
-                      let made = try collector.attempt({ try RunbookStep.make(block, variables: variables) }) else { continue }
+                      let made = try collector.attempt({ try RunbookStep.make(block, variables: variables, registry: registry) }) else { continue }
                 guard let step = made else {
                     prepared.inactive.append((block, RunbookStep.condition(of: block) ?? ""))
                     // Still validated, as far as its variables have values: a typo must not wait for the day the condition holds.
                     if usesOnlySetVariables(block, variables) {
-                        _ = try collector.attempt { try RunbookStep.make(block, variables: variables, ignoringWhen: true) }
+                        _ = try collector.attempt { try RunbookStep.make(block, variables: variables, registry: registry, ignoringWhen: true) }
                     }
                     continue
                 }
@@ -103,31 +103,27 @@ public struct PreparedRunbook: Sendable {
 
     /// Two active steps that manage one path must want the same thing of it.
     private static func conflicts(in chapters: [PreparedChapter]) -> [Diagnostic] {
-        var wanted: [String: (String, StepInfo)] = [:]
+        let steps = chapters.flatMap(\.changingSteps)
+        var wanted: [String: (ManagedPath.Claim, StepInfo)] = [:]
         var found: [Diagnostic] = []
-        for step in chapters.flatMap(\.changingSteps) {
-            let claim: (String, String)? = switch step {
-            case let file as FileStep: (file.path, "file:\(file.content)|\(file.mode.map(String.init) ?? "")")
-            case let link as LinkStep: (link.path, "link:\(link.target)")
-            case let absent as AbsentStep: (absent.path, "absent")
-            default: nil
+        for step in steps {
+            for managed in step.managedPaths where managed.claim != .madeByScript {
+                if let (earlier, first) = wanted[managed.path], earlier != managed.claim {
+                    found.append(Diagnostic("\(step.info.id) and \(first.id) both manage \(managed.path), differently", at: step.info.location,
+                                            hint: "\(first.id) is at \(first.location); keep one, or make them agree"))
+                }
+                wanted[managed.path] = wanted[managed.path] ?? (managed.claim, step.info)
             }
-            guard let (path, want) = claim else { continue }
-            if let (earlier, first) = wanted[path], earlier != want {
-                found.append(Diagnostic("\(step.info.id) and \(first.id) both manage \(path), differently", at: step.info.location,
-                                        hint: "\(first.id) is at \(first.location); keep one, or make them agree"))
-            }
-            wanted[path] = wanted[path] ?? (want, step.info)
         }
         // A removal takes everything under its path with it: a step that manages something there
         // would be undone by it, or undo it, on every apply, and the runbook would never converge.
-        let removals = chapters.flatMap(\.changingSteps).compactMap { $0 as? AbsentStep }
-        for step in chapters.flatMap(\.changingSteps) {
-            for (_, path) in step.managedPaths {
-                guard let removal = removals.first(where: { path.hasPrefix($0.path + "/") }) else { continue }
-                found.append(Diagnostic("\(removal.info.id) removes \(removal.path) with everything in it, but \(step.info.id) manages \(path) inside it",
+        let removals = steps.flatMap { step in step.managedPaths.filter { $0.claim == .nothing }.map { (step.info, $0.path) } }
+        for step in steps {
+            for managed in step.managedPaths {
+                guard let (removal, removed) = removals.first(where: { managed.path.hasPrefix($0.1 + "/") }) else { continue }
+                found.append(Diagnostic("\(removal.id) removes \(removed) with everything in it, but \(step.info.id) manages \(managed.path) inside it",
                                         at: step.info.location,
-                                        hint: "\(removal.info.id) is at \(removal.info.location); the two would undo each other on every apply"))
+                                        hint: "\(removal.id) is at \(removal.location); the two would undo each other on every apply"))
             }
         }
         return found

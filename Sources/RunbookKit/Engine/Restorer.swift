@@ -174,7 +174,7 @@ struct Restorer {
 extension StepInfo {
     /// How a restoration is named in a rollback's own snapshot.
     init(restoring record: PathRecord) {
-        self.init(id: record.stepID, kind: .file, chapter: "", location: SourceLocation(file: "snapshot", line: 0),
+        self.init(id: record.stepID, kind: StepKind("restore"), chapter: "", location: SourceLocation(file: "snapshot", line: 0),
                   heading: nil, summary: "restore \(record.path)")
     }
 }

@@ -133,8 +133,8 @@ public struct Rollback {
             return
         }
         for handler in handlers where wanted.contains(handler.name) {
-            guard host.runsProcesses else {
-                report(.handler(name: handler.name, skipped: "--root: handlers do not run"))
+            if let skipped = TargetPolicy(host: host).skipReason(for: .handlers) {
+                report(.handler(name: handler.name, skipped: skipped))
                 continue
             }
             try recorder.recordHandler(handler.name)

@@ -85,7 +85,8 @@ public struct SavedPlan: Sendable, Codable, Equatable {
         }
         var root = try host.realPath("/")
         while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
-        let shown = host.runsProcesses ? host.displayName : "--root \(root)"
+        // A sandbox is named by where it really is, so the same one reached another way is the same target.
+        let shown = host.capabilities == .all ? host.displayName : "--root \(root)"
         return TargetIdentity(host: shown, machineID: firstLine("/etc/machine-id"), hostname: firstLine("/etc/hostname"),
                               stateDirectory: absolute(stateDirectory))
     }

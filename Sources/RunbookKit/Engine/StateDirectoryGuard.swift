@@ -19,7 +19,8 @@ struct StateDirectoryGuard {
         for chapter in prepared.chapters {
             let blocks = Dictionary(chapter.chapter.steps.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
             for step in chapter.changingSteps {
-                for (key, path) in step.managedPaths {
+                for managed in step.managedPaths {
+                    let (key, path) = (managed.attribute, managed.path)
                     let resolved = (try? host.realPath(path)).flatMap { try? LiveHost().realPath($0) }
                     let relation = target.flatMap { Self.relation(of: path, to: $0) }
                         ?? real.flatMap { real in resolved.flatMap { Self.relation(of: $0, to: real) } }

@@ -11,10 +11,8 @@ import Glibc
 public protocol HostFacts: Sendable {
     /// A description for messages, like `"/"` or `"--root /tmp/sandbox"`.
     var displayName: String { get }
-    /// False when processes must not run (under `--root`): package, run, handler and check steps are skipped.
-    var runsProcesses: Bool { get }
-    /// False when ownership is not managed (under `--root`, where users are the host's, not the target's).
-    var managesOwnership: Bool { get }
+    /// What the target can have done besides files; the engine's ``TargetPolicy`` skips the rest.
+    var capabilities: TargetCapabilities { get }
     /// True when recorded numeric owners are put back on rollback: also under `--root` when
     /// running as root, where a uid needs no name to be restored.
     var restoresOwnership: Bool { get }

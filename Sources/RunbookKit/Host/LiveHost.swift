@@ -13,8 +13,7 @@ public struct LiveHost: Host {
     public init() {}
 
     public var displayName: String { "/" }
-    public var runsProcesses: Bool { true }
-    public var managesOwnership: Bool { true }
+    public var capabilities: TargetCapabilities { .all }
     public var restoresOwnership: Bool { true }
 
     /// The physical path: every directory on the way resolved (as far as it exists), the last

@@ -22,8 +22,7 @@ public struct RootedHost: Host {
     }
 
     public var displayName: String { "--root \(root)" }
-    public var runsProcesses: Bool { false }
-    public var managesOwnership: Bool { false }
+    public var capabilities: TargetCapabilities { [] }
     public var restoresOwnership: Bool { geteuid() == 0 }
 
     /// The real path for a target path. The last component is not followed: a step about a
@@ -104,8 +103,20 @@ public struct RootedHost: Host {
         guard restoresOwnership else { return }
         try fileSystem.setOwner(entry(path, for: "set owner of"), uid: uid, gid: gid)
     }
-    public func userID(named name: String) -> UInt32? { nil }
-    public func groupID(named name: String) -> UInt32? { nil }
+    /// The target's own users and groups, from its `/etc/passwd` and `/etc/group`; a root with no
+    /// such file still knows `root`, which is 0 on every Linux system.
+    public func userID(named name: String) -> UInt32? { accountID(name, in: "/etc/passwd") }
+    public func groupID(named name: String) -> UInt32? { accountID(name, in: "/etc/group") }
+
+    private func accountID(_ name: String, in database: String) -> UInt32? {
+        if let number = UInt32(name) { return number }
+        guard let data = try? read(database) else { return name == "root" ? 0 : nil }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let fields = line.split(separator: ":", omittingEmptySubsequences: false)
+            if fields.count > 2, fields[0] == name { return UInt32(fields[2]) }
+        }
+        return nil
+    }
     public func run(_ command: ShellCommand) throws -> ProcessResult {
         throw HostError(path: command.script, operation: "run", reason: "processes do not run under --root")
     }

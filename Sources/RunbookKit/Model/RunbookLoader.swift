@@ -8,9 +8,12 @@ import Glibc
 public struct RunbookLoader {
     /// How the runbook's directory is written in messages (`Runbook`, as the operator typed it).
     public var displayDirectory: String
+    /// The step kinds it recognises, from the step definitions.
+    public var vocabulary: StepVocabulary
 
-    public init(displayDirectory: String) {
+    public init(displayDirectory: String, vocabulary: StepVocabulary) {
         self.displayDirectory = displayDirectory
+        self.vocabulary = vocabulary
     }
 
     public func load(directory: String) throws -> Runbook {
@@ -84,7 +87,7 @@ public struct RunbookLoader {
                 guard block.isFenced else {
                     if let first = block.body.lines(omittingEmpty: true).first,
                        let info = first.trimmingBlanks().firstFenceInfo,
-                       case (_, let words, let kind?)? = try? Self.classify(info, at: SourceLocation(file: file, line: block.line)) {
+                       case (_, let words, let kind?)? = try? classify(info, at: SourceLocation(file: file, line: block.line)) {
                         problems.record(Diagnostic("this step is indented four or more columns, so Markdown shows it as plain text and it would never run",
                                                    at: SourceLocation(file: file, line: block.line, column: block.column),
                                                    hint: "indent the fence by at most three spaces, and not with a tab"))
@@ -96,10 +99,10 @@ public struct RunbookLoader {
                 let fence = SourceLocation(file: file, line: block.line, column: block.column)
                 let infoStart = SourceLocation(file: file, line: block.line, column: block.infoColumn)
                 let bodyLocation = SourceLocation(file: file, line: block.bodyLine, column: block.column)
-                guard let (language, words, kind) = try problems.attempt({ try Self.classify(block.rawInfo, at: infoStart) }) else {
+                guard let (language, words, kind) = try problems.attempt({ try classify(block.rawInfo, at: infoStart) }) else {
                     let looseWords = InfoStringParser.looseWords(in: block.rawInfo, at: infoStart)
-                    unsure.noteHandlers(in: looseWords)
-                    if UnsureNames.mayBeVarsBlock(looseWords) {
+                    unsure.noteHandlers(in: looseWords, vocabulary: vocabulary)
+                    if UnsureNames.mayBeVarsBlock(looseWords, vocabulary: vocabulary) {
                         if block.isClosed {
                             variables += try Self.declarations(in: block.body, at: bodyLocation, problems: &problems, unsure: &unsure)
                         } else {
@@ -142,7 +145,7 @@ public struct RunbookLoader {
                 steps.append(step)
             }
         }
-        for (problem, kind, words) in Self.stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file) {
+        for (problem, kind, words) in stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file) {
             problems.record(problem)
             unsure.noteUnreadable(kind: kind, words: words)
         }
@@ -185,11 +188,11 @@ public struct RunbookLoader {
     }
 
     /// The language word, the attribute words and the step kind (nil for a block that is not a step).
-    static func classify(_ rawInfo: String, at start: SourceLocation) throws -> (String, [InfoWord], StepKind?) {
+    func classify(_ rawInfo: String, at start: SourceLocation) throws -> (String, [InfoWord], StepKind?) {
         let looseWords = rawInfo.utf8.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
         let mentionsStep = looseWords.dropFirst().contains { word in
             let key = word.split(separator: UInt8(ascii: "="), maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
-            return StepKind.markerWords.contains(key) || StepKind.anyStepAttribute.contains(key)
+            return vocabulary.markerWords.contains(key) || vocabulary.anyStepAttribute.contains(key)
         }
         guard mentionsStep else {
             try refuseMistypedStepWord(in: rawInfo, at: start, among: .wordsAfterLanguage)
@@ -197,36 +200,28 @@ public struct RunbookLoader {
         }
         var words = try InfoStringParser.words(in: rawInfo, at: start)
         var language = ""
-        if let first = words.first, first.value == nil, !StepKind.markerWords.contains(first.key) {
+        if let first = words.first, first.value == nil, !vocabulary.markerWords.contains(first.key) {
             language = first.key
             words.removeFirst()
         }
-        let markers = words.filter { StepKind.markerWords.contains($0.key) }
+        let markers = words.filter { vocabulary.markerWords.contains($0.key) }
         guard let marker = markers.first else {
             // A marker-like word can sit inside a quoted value of an ordinary block: then it is no step.
-            guard let attribute = words.first(where: { StepKind.anyStepAttribute.contains($0.key) }) else {
+            guard let attribute = words.first(where: { vocabulary.anyStepAttribute.contains($0.key) }) else {
                 try refuseMistypedStepWord(in: rawInfo, at: start, among: .wordsAfterLanguage)
                 return (language, words, nil)
             }
             try refuseMistypedStepWord(in: rawInfo, at: start, among: .kindsInAnyWord)
             throw Diagnostic("this code block has step attributes but names no step kind", at: attribute.location,
-                             hint: "add a kind such as file=PATH, link=PATH, absent=PATH, package=NAME, run, handler=NAME, check or vars")
+                             hint: "add a kind such as \(vocabulary.markerUsages)")
         }
         if markers.count > 1 {
             throw Diagnostic("a step has one kind, but this block names '\(marker.key)' and '\(markers[1].key)'",
                              at: markers[1].location, hint: "split it into two blocks")
         }
-        let kind: StepKind = switch marker.key {
-        case "file": .file
-        case "link": .link
-        case "absent": .absent
-        case "package": .package
-        case "run": .run
-        case "handler": .handler
-        case "vars": .vars
-        default: language == "http" ? .httpCheck : .check
-        }
-        let takesValue = kind.marker.takesValue
+        let description = vocabulary.description(marker: marker.key, language: language)!
+        let kind = description.kind
+        let takesValue = description.markerTakesValue
         if takesValue && (marker.value ?? "").isEmpty {
             throw Diagnostic("'\(marker.key)' needs a value", at: marker.location, hint: "write \(marker.key)=VALUE")
         }
@@ -241,14 +236,14 @@ public struct RunbookLoader {
             if !seen.insert(word.key).inserted {
                 throw Diagnostic("attribute '\(word.key)' is given twice", at: word.location, hint: "keep one")
             }
-            guard word.key == marker.key || kind.attributes.contains(word.key) else {
-                let owners = StepKind.allCases.filter { $0.attributes.contains(word.key) || $0.marker.word == word.key }
+            guard word.key == marker.key || description.attributes.contains(word.key) else {
+                let owners = vocabulary.owners(of: word.key)
                 let hint = owners.isEmpty
-                    ? suggestion(for: word.key, among: kind.attributes, what: "\(kind.displayName) steps take")
-                    : "\(word.key)= belongs to \(owners.map(\.displayName).joined(separator: " and ")) steps; \(kind.displayName) steps take \(kind.attributes.sorted().joined(separator: ", "))"
+                    ? suggestion(for: word.key, among: description.attributes, what: "\(kind.displayName) steps take")
+                    : "\(word.key)= belongs to \(owners.map(\.kind.displayName).joined(separator: " and ")) steps; \(kind.displayName) steps take \(description.attributes.sorted().joined(separator: ", "))"
                 throw Diagnostic("\(kind.displayName) steps have no attribute '\(word.key)'", at: word.location, hint: hint)
             }
-            let isFlag = StepKind.flags.contains(word.key)
+            let isFlag = vocabulary.flags.contains(word.key)
             if isFlag && word.value != nil {
                 throw Diagnostic("'\(word.key)' is a flag and takes no value", at: word.location, hint: "write just \(word.key)")
             }
@@ -271,12 +266,12 @@ public struct RunbookLoader {
 
     /// A block that names no step kind is ordinary code that never runs, so a word close to a step
     /// word (`fiel=`, `ruN`, `pakage=`) would silently drop a step: it is refused instead.
-    static func refuseMistypedStepWord(in rawInfo: String, at start: SourceLocation, among scope: TypoScope) throws {
+    func refuseMistypedStepWord(in rawInfo: String, at start: SourceLocation, among scope: TypoScope) throws {
         var words = InfoStringParser.looseWords(in: rawInfo, at: start)
         if scope == .wordsAfterLanguage, let first = words.first, first.value == nil { words.removeFirst() }
         for word in words {
-            guard let meant = StepKind.stepWord(closeTo: word.key, takesValue: word.value != nil),
-                  scope == .wordsAfterLanguage || StepKind.markerWords.contains(meant) else { continue }
+            guard let meant = vocabulary.stepWord(closeTo: word.key, takesValue: word.value != nil),
+                  scope == .wordsAfterLanguage || vocabulary.markerWords.contains(meant) else { continue }
             throw Diagnostic("'\(word.key)' is not a step word, so this block is no step and would never run",
                              at: word.location, hint: "did you mean '\(meant)'?")
         }
@@ -284,7 +279,7 @@ public struct RunbookLoader {
 
     /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
     /// step as a paragraph, and it would silently never run.
-    static func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock],
+    func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock],
                                        file: String) -> [(Diagnostic, StepKind, [InfoWord])] {
         var insideCode = [Bool](repeating: false, count: lines.count + 2)
         for block in codeBlocks {

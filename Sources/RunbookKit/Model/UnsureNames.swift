@@ -41,9 +41,9 @@ public struct UnsureNames: Sendable {
     }
 
     /// The handler a block whose info string has errors names, as far as its words say.
-    mutating func noteHandlers(in looseWords: [InfoWord]) {
+    mutating func noteHandlers(in looseWords: [InfoWord], vocabulary: StepVocabulary) {
         for word in looseWords where word.value != nil && (word.key == "handler"
-            || StepKind.stepWord(closeTo: word.key, takesValue: true) == "handler") {
+            || vocabulary.stepWord(closeTo: word.key, takesValue: true) == "handler") {
             noteHandler(word.value.map { $0.filter { $0 != "\"" && $0 != "'" } })
         }
     }
@@ -53,8 +53,8 @@ public struct UnsureNames: Sendable {
     }
 
     /// Whether a block whose info string has errors meant to declare variables.
-    static func mayBeVarsBlock(_ looseWords: [InfoWord]) -> Bool {
-        looseWords.contains { $0.value == nil && ($0.key == "vars" || StepKind.stepWord(closeTo: $0.key, takesValue: false) == "vars") }
+    static func mayBeVarsBlock(_ looseWords: [InfoWord], vocabulary: StepVocabulary) -> Bool {
+        looseWords.contains { $0.value == nil && ($0.key == "vars" || vocabulary.stepWord(closeTo: $0.key, takesValue: false) == "vars") }
     }
 
     /// A `vars` line with an error hides the variable it starts with, or, without a name, any.

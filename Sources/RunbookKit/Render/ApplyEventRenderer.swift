@@ -14,7 +14,7 @@ public struct ApplyEventRenderer {
             let symbol = PlanSymbol(plan)
             let line = symbol.styled("  \(symbol.rawValue) \(plan.step.id)", style) + "  \(plan.step.summary)"
             if applied {
-                return line + plan.details.map { "\n      \($0)" }.joined() + plan.notes.map { "\n      " + style.yellow("note: \($0)") }.joined()
+                return line + ChangeWords.lines(for: plan).map { "\n      \($0)" }.joined() + plan.notes.map { "\n      " + style.yellow("note: \($0)") }.joined()
             }
             switch plan.outcome {
             case .skipped(let reason): return line + style.dim(": skipped, \(reason)")

@@ -100,8 +100,9 @@ public struct PlanHTMLRenderer {
         case .skipped(let reason): out += "<p class=\"reason\">skipped, \(text(reason))</p>\n"
         case .change: break
         }
-        if !step.details.isEmpty {
-            out += "<ul class=\"details\">" + step.details.map { "<li>\(text($0))</li>" }.joined() + "</ul>\n"
+        let lines = ChangeWords.lines(for: step)
+        if !lines.isEmpty {
+            out += "<ul class=\"details\">" + lines.map { "<li>\(text($0))</li>" }.joined() + "</ul>\n"
         }
         for note in step.notes { out += "<p class=\"note\">note: \(text(note))</p>\n" }
         if let diff = step.diff, step.hasChanges {
@@ -110,7 +111,9 @@ public struct PlanHTMLRenderer {
                 + lines.map { line in "<span class=\"\(Self.diffClass(line))\">\(text(String(line)))</span>" }.joined(separator: "\n")
                 + "</pre></details>\n"
         }
-        for change in step.planned { out += change.script.map(script) ?? "" }
+        if step.hasChanges {
+            for change in step.planned { out += change.script.map(script) ?? "" }
+        }
         return out + "</article>\n"
     }
 

@@ -72,8 +72,34 @@ public struct PlanJSONRenderer {
         var details: [String]
         var notes: [String]
         var diff: String?
+        var withheldDiff: WithheldDiff?
+        var guardVerdict: VerdictDocument?
         var notifies: [String]
         var validation: String?
+    }
+
+    /// Why a run's script runs: `{"kind": "exited", "guard": "unless", "command": "…", "status": 1}`.
+    struct VerdictDocument: Encodable {
+        var kind: String
+        var path: String?
+        var `guard`: String?
+        var command: String?
+        var status: Int32?
+
+        init(_ verdict: GuardVerdict) {
+            switch verdict {
+            case .always: kind = "always"
+            case .missing(let path):
+                kind = "missing"
+                self.path = path
+            case .exited(let name, let command, let status):
+                (kind, self.guard, self.command, self.status) = ("exited", name, command, status)
+            case .notEvaluated(let name, let command):
+                (kind, self.guard, self.command) = ("notEvaluated", name, command)
+            case .notYetInstalled(let name, let command):
+                (kind, self.guard, self.command) = ("notYetInstalled", name, command)
+            }
+        }
     }
 
     struct ChangeDocument: Encodable {
@@ -81,6 +107,7 @@ public struct PlanJSONRenderer {
         var path: String?
         var packages: [String]?
         var script: String?
+        var made: [String]?
         var before: StateDocument?
         var after: StateDocument?
     }
@@ -167,9 +194,11 @@ public struct PlanJSONRenderer {
             reason: reason,
             changes: step.planned.map {
                 ChangeDocument(action: $0.action.rawValue, path: $0.path, packages: $0.packages.isEmpty ? nil : $0.packages,
-                               script: $0.script, before: $0.before.map(StateDocument.init), after: $0.after.map(StateDocument.init))
+                               script: $0.script, made: $0.made.isEmpty ? nil : $0.made,
+                               before: $0.before.map(StateDocument.init), after: $0.after.map(StateDocument.init))
             },
-            details: step.details, notes: step.notes, diff: step.diff, notifies: step.notifies,
+            details: ChangeWords.lines(for: step), notes: step.notes, diff: step.diff, withheldDiff: step.withheldDiff,
+            guardVerdict: step.verdict.map(VerdictDocument.init), notifies: step.notifies,
             validation: step.validation?.script)
     }
 }

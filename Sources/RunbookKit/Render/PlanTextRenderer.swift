@@ -62,7 +62,7 @@ public struct PlanTextRenderer {
         case .change:
             out += mark(symbol, step.step.id) + "  \(step.step.summary)\n"
             out += style.dim("      \(step.step.location)\(step.step.heading.map { ", under \"\($0)\"" } ?? "")") + "\n"
-            for detail in step.details { out += "      \(detail)\n" }
+            for line in ChangeWords.lines(for: step) { out += "      \(line)\n" }
             for note in step.notes { out += style.yellow("      note: \(note)") + "\n" }
             if let diff = step.diff {
                 for line in diff.lines().dropLast() {
@@ -75,7 +75,8 @@ public struct PlanTextRenderer {
             for note in step.notes { out += style.yellow("      note: \(note)") + "\n" }
         case .skipped(let reason):
             out += mark(symbol, step.step.id) + "  \(step.step.summary)" + style.dim(": skipped, \(reason)") + "\n"
-            for detail in step.details { out += style.dim("      \(detail)") + "\n" }
+            for line in ChangeWords.lines(for: step) { out += style.dim("      \(line)") + "\n" }
+            for note in step.notes { out += style.yellow("      note: \(note)") + "\n" }
         }
         return out
     }

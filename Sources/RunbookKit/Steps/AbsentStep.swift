@@ -7,6 +7,11 @@
 /// ````
 /// A directory goes with everything in it; the snapshot keeps all of it.
 public struct AbsentStep: ChangingStep {
+    static let definition = StepDefinition(
+        StepDescription(kind: StepKind("absent"), marker: "absent", markerValue: "PATH", attributes: ["notify"],
+                        purpose: "nothing at the path: a file, link or directory there is removed")
+    ) { .changing(try AbsentStep($0)) }
+
     public let info: StepInfo
     public let path: String
     public let notifies: [String]
@@ -25,6 +30,9 @@ public struct AbsentStep: ChangingStep {
         }
     }
 
+    public var managedPaths: [ManagedPath] { [ManagedPath(path: path, attribute: "absent", claim: .nothing)] }
+    public var isSensitive: Bool { false }
+
     public func plan(in view: SystemView) throws -> StepPlan {
         guard let existing = try view.status(path) else {
             // A package installed earlier in this apply may bring the path along (nginx's default site does).
@@ -36,13 +44,7 @@ public struct AbsentStep: ChangingStep {
                              + "snapshot cannot keep, so a rollback could not bring it back", at: info.location,
                              hint: "remove it by hand if it should go, then apply again")
         }
-        let what = switch existing.kind {
-        case .symlink: "the link \(path) -> \(existing.linkTarget ?? "?")"
-        case .directory: "the directory \(path) and everything in it"
-        default: path
-        }
-        return StepPlan(step: info, outcome: .change, changes: [.remove(path: path)], details: ["remove \(what)"],
-                        notifies: notifies)
+        return StepPlan(step: info, outcome: .change, changes: [.remove(path: path)], notifies: notifies)
     }
 
     /// The first special file at or under `path`: the removal would take it along, links not followed.

@@ -30,6 +30,16 @@ public enum Change: Sendable, Equatable {
         }
     }
 
+    /// What the target must be able to do for this change to be made there: ``TargetPolicy``
+    /// skips what it cannot.
+    public var needs: TargetCapabilities {
+        switch self {
+        case .installPackages, .runScript: .processes
+        case .setOwner: .ownership
+        case .makeDirectory, .writeFile, .setMode, .makeLink, .remove: []
+        }
+    }
+
     /// The path whose prior state must be recorded before this change, if it touches one.
     public var path: String? {
         switch self {

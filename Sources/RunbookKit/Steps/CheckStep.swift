@@ -10,6 +10,11 @@ import Glibc
 /// ```
 /// ````
 public struct CheckStep: VerifyingStep {
+    static let definition = StepDefinition(
+        StepDescription(kind: StepKind("check"), marker: "check", markerValue: nil, attributes: ["retries", "delay", "timeout"],
+                        purpose: "a read-only shell assertion, run after the chapter's changes and handlers")
+    ) { .check(try CheckStep($0)) }
+
     public let info: StepInfo
     public let script: ShellCommand
     public var wholeScript: String { script.script }

@@ -12,6 +12,12 @@ import Glibc
 /// Plans a write when the content differs (with a unified diff), and a mode or owner change
 /// when only those differ. Missing parent directories are created.
 public struct FileStep: ChangingStep {
+    static let definition = StepDefinition(
+        StepDescription(kind: StepKind("file"), marker: "file", markerValue: "PATH",
+                        attributes: ["mode", "owner", "group", "notify", "validate", "timeout"],
+                        purpose: "a file with exactly the block's body as its content")
+    ) { .changing(try FileStep($0)) }
+
     public let info: StepInfo
     public let path: String
     public let content: String
@@ -55,6 +61,10 @@ public struct FileStep: ChangingStep {
         generatedHere = secretNames.filter { source.variables.pendingGenerated[$0] != nil }.sorted()
     }
 
+    public var managedPaths: [ManagedPath] {
+        [ManagedPath(path: path, attribute: "file", claim: .exactly("file:\(content)|\(mode.map(String.init) ?? "")"))]
+    }
+
     /// Whether the file as it is now holds a secret, by what the snapshots recorded or by content.
     private func heldSecret(_ content: Data, in view: SystemView) -> Bool {
         guard !view.heldSecret(path) else { return true }
@@ -71,23 +81,20 @@ public struct FileStep: ChangingStep {
         let mode = wantedMode
         let existing = try view.status(path)
         var changes: [Change] = []
-        var details: [String] = []
         var notes: [String] = []
         var diff: String?
+        var withheld: WithheldDiff?
         var currentMode: UInt32?
         switch existing?.kind {
         case nil:
             let parents = try view.missingParents(of: path)
             changes += parents.map { .makeDirectory(path: $0, mode: 0o755) }
-            details += parents.map { "create directory \($0)" }
             if let first = parents.first, let installs = view.pendingInstallSummary() {
                 notes.append("\(installs), which may create \(first)")
             }
-            let newMode = mode ?? 0o644
-            changes.append(.writeFile(path: path, content: wanted, mode: newMode))
-            details.append("create \(path) (mode \(newMode.octalMode))")
+            changes.append(.writeFile(path: path, content: wanted, mode: mode ?? 0o644))
             if isSensitive {
-                details.append(UnifiedDiff.withheld(old: nil, new: wanted))
+                withheld = UnifiedDiff.withheldSize(old: nil, new: wanted)
             } else {
                 diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
             }
@@ -97,9 +104,8 @@ public struct FileStep: ChangingStep {
             if old != wanted {
                 let newMode = mode ?? existing!.mode
                 changes.append(.writeFile(path: path, content: wanted, mode: newMode))
-                details.append("update \(path)")
                 if isSensitive || heldSecret(old, in: view) {
-                    details.append(UnifiedDiff.withheld(old: old, new: wanted))
+                    withheld = UnifiedDiff.withheldSize(old: old, new: wanted)
                 } else {
                     diff = UnifiedDiff.make(old: String(decoding: old, as: UTF8.self), new: content,
                                             oldLabel: path, newLabel: "\(path) (planned)")
@@ -114,9 +120,8 @@ public struct FileStep: ChangingStep {
             }
         case .symlink:
             changes += [.remove(path: path), .writeFile(path: path, content: wanted, mode: mode ?? 0o644)]
-            details.append("replace the link \(path) -> \(existing?.linkTarget ?? "?") with a file")
             if isSensitive {
-                details.append(UnifiedDiff.withheld(old: nil, new: wanted))
+                withheld = UnifiedDiff.withheldSize(old: nil, new: wanted)
             } else {
                 diff = UnifiedDiff.make(old: "", new: content, oldLabel: "/dev/null", newLabel: path)
             }
@@ -126,22 +131,19 @@ public struct FileStep: ChangingStep {
         }
         if let currentMode, let mode, currentMode != mode {
             changes.append(.setMode(path: path, mode: mode))
-            details.append("mode \(currentMode.octalMode) → \(mode.octalMode)")
         }
-        if owner != nil || group != nil, view.host.managesOwnership {
+        if owner != nil || group != nil {
             let (ownership, note) = try wantedOwnership(view)
             if let note { notes.append(note) }
             if let (uid, gid) = ownership, existing == nil || existing?.uid != uid || existing?.gid != gid {
                 changes.append(.setOwner(path: path, uid: uid, gid: gid))
-                details.append("owner \(owner ?? "(unchanged)"):\(group ?? "(unchanged)")")
             }
         }
         guard !changes.isEmpty else {
             return StepPlan(step: info, outcome: .unchanged("content, mode and owner already match"), notes: notes,
                             notifies: notifies)
         }
-        if let validate { details.append("validated with `\(validate)` before it is kept") }
-        return StepPlan(step: info, outcome: .change, changes: changes, details: details, diff: diff, notes: notes,
+        return StepPlan(step: info, outcome: .change, changes: changes, diff: diff, withheldDiff: withheld, notes: notes,
                         notifies: notifies, validation: validate.map { ShellCommand(script: $0, timeout: timeout) })
     }
 

@@ -14,6 +14,12 @@ import Glibc
 /// curl makes the request. Its whole configuration, headers included, goes to it on standard
 /// input, so a key in a header is never on a command line that `ps` shows.
 public struct HTTPCheckStep: VerifyingStep {
+    static let definition = StepDefinition(
+        StepDescription(kind: StepKind("http-check"), marker: "check", markerValue: nil, language: "http",
+                        attributes: ["retries", "delay", "expect", "contains", "resolve", "cacert"],
+                        purpose: "an HTTP request and the answer it must get, made with curl")
+    ) { .check(try HTTPCheckStep($0)) }
+
     public let info: StepInfo
     public let method: String
     public let url: String

@@ -8,6 +8,11 @@
 /// ```
 /// ````
 public struct HandlerStep: Sendable {
+    static let definition = StepDefinition(
+        StepDescription(kind: .handler, marker: "handler", markerValue: "NAME", attributes: ["timeout"],
+                        purpose: "a script run once at the end of a chapter in which a step that notified it changed something")
+    ) { .handler(try HandlerStep($0)) }
+
     public let info: StepInfo
     public let name: String
     public let script: ShellCommand

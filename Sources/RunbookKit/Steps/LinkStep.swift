@@ -6,6 +6,11 @@
 /// ```
 /// ````
 public struct LinkStep: ChangingStep {
+    static let definition = StepDefinition(
+        StepDescription(kind: StepKind("link"), marker: "link", markerValue: "PATH", attributes: ["to", "notify"],
+                        purpose: "a symbolic link to `to=TARGET`")
+    ) { .changing(try LinkStep($0)) }
+
     public let info: StepInfo
     public let path: String
     public let target: String
@@ -30,6 +35,9 @@ public struct LinkStep: ChangingStep {
         }
     }
 
+    public var managedPaths: [ManagedPath] { [ManagedPath(path: path, attribute: "link", claim: .exactly("link:\(target)"))] }
+    public var isSensitive: Bool { false }
+
     public func plan(in view: SystemView) throws -> StepPlan {
         let existing = try view.status(path)
         switch existing?.kind {
@@ -37,16 +45,13 @@ public struct LinkStep: ChangingStep {
             let parents = try view.missingParents(of: path)
             return StepPlan(step: info, outcome: .change,
                             changes: parents.map { .makeDirectory(path: $0, mode: 0o755) } + [.makeLink(path: path, target: target)],
-                            details: parents.map { "create directory \($0)" } + ["link \(path) -> \(target)"],
                             notifies: notifies)
         case .symlink where existing?.linkTarget == target:
             return StepPlan(step: info, outcome: .unchanged("\(path) already links to \(target)"), notifies: notifies)
         case .symlink:
-            return StepPlan(step: info, outcome: .change, changes: [.makeLink(path: path, target: target)],
-                            details: ["link \(path): \(existing?.linkTarget ?? "?") → \(target)"], notifies: notifies)
+            return StepPlan(step: info, outcome: .change, changes: [.makeLink(path: path, target: target)], notifies: notifies)
         case .file:
             return StepPlan(step: info, outcome: .change, changes: [.remove(path: path), .makeLink(path: path, target: target)],
-                            details: ["replace the file \(path) with a link to \(target) (the file is kept in the snapshot)"],
                             notifies: notifies)
         case .directory, .other:
             throw Diagnostic("\(path) is a directory, not a link", at: info.location, hint: "remove it by hand, or point link= elsewhere")

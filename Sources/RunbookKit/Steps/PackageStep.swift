@@ -7,6 +7,11 @@
 /// ````
 /// Rollback never removes packages; it says which ones the apply installed.
 public struct PackageStep: ChangingStep {
+    static let definition = StepDefinition(
+        StepDescription(kind: StepKind("package"), marker: "package", markerValue: "NAME", attributes: ["notify"],
+                        purpose: "Debian packages, installed with apt-get when dpkg does not list them")
+    ) { .changing(try PackageStep($0)) }
+
     public let info: StepInfo
     public let packages: [String]
     public let notifies: [String]
@@ -34,16 +39,14 @@ public struct PackageStep: ChangingStep {
         }
     }
 
+    public var managedPaths: [ManagedPath] { [] }
+    public var isSensitive: Bool { false }
+
     public func plan(in view: SystemView) throws -> StepPlan {
-        guard view.host.runsProcesses else {
-            return StepPlan(step: info, outcome: .skipped("--root: packages are not installed"),
-                            details: ["would make sure \(packages.joined(separator: ", ")) \(packages.count == 1 ? "is" : "are") installed"])
-        }
         let missing = try packages.filter { try !view.isInstalled(package: $0) }
         guard !missing.isEmpty else {
             return StepPlan(step: info, outcome: .unchanged("\(packages.joined(separator: ", ")) already installed"), notifies: notifies)
         }
-        return StepPlan(step: info, outcome: .change, changes: [.installPackages(missing)],
-                        details: ["install \(missing.joined(separator: ", ")) with apt-get"], notifies: notifies)
+        return StepPlan(step: info, outcome: .change, changes: [.installPackages(missing)], notifies: notifies)
     }
 }

@@ -19,6 +19,8 @@ public struct PlannedChange: Sendable, Equatable, Codable {
     public var packages: [String]
     /// For a run: the whole script.
     public var script: String?
+    /// For a run: what its `creates=` and `makes=` say it makes, which a rollback removes or puts back.
+    public var made: [String] = []
     /// What is at the path now, as observed (through the changes earlier steps will make).
     public var before: PathState?
     /// What will be there after the step.
@@ -33,8 +35,8 @@ public struct PlannedChange: Sendable, Equatable, Codable {
             switch change {
             case .installPackages(let names):
                 planned.append(PlannedChange(action: .install, path: nil, packages: names, script: nil, before: nil, after: nil))
-            case .runScript(let command, _):
-                planned.append(PlannedChange(action: .run, path: nil, packages: [], script: command.script, before: nil, after: nil))
+            case .runScript(let command, let made):
+                planned.append(PlannedChange(action: .run, path: nil, packages: [], script: command.script, made: made, before: nil, after: nil))
             default:
                 guard let path = change.path else { continue }
                 let index: Int

@@ -9,6 +9,12 @@
 /// `onlyif=CMD` (runs while CMD succeeds), or `always`. `makes=PATH[,PATH…]` names more of what
 /// the script makes, so that a rollback can remove it.
 public struct RunStep: ChangingStep {
+    static let definition = StepDefinition(
+        StepDescription(kind: StepKind("run"), marker: "run", markerValue: nil,
+                        attributes: ["creates", "unless", "onlyif", "always", "notify", "timeout", "makes"], flags: ["always"],
+                        purpose: "a shell script with a guard that says when it is needed")
+    ) { .changing(try RunStep($0)) }
+
     public enum Guard: Sendable, Equatable {
         case creates(String)
         case unless(String)
@@ -52,48 +58,43 @@ public struct RunStep: ChangingStep {
     /// What the `creates=` guard says the script makes.
     public var createdPath: String? { if case .creates(let path) = guardCondition { path } else { nil } }
 
+    public var managedPaths: [ManagedPath] {
+        (createdPath.map { [ManagedPath(path: $0, attribute: "creates", claim: .madeByScript)] } ?? [])
+            + makes.map { ManagedPath(path: $0, attribute: "makes", claim: .madeByScript) }
+    }
+    public var isSensitive: Bool { false }
+
     public func plan(in view: SystemView) throws -> StepPlan {
         let made = (createdPath.map { [$0] } ?? []) + makes
-        let run = StepPlan(step: info, outcome: .change, changes: [.runScript(script, makes: made)], notifies: notifies)
+        let run = { (verdict: GuardVerdict) in
+            StepPlan(step: info, outcome: .change, changes: [.runScript(script, makes: made)], verdict: verdict, notifies: notifies)
+        }
         switch guardCondition {
         case .always:
-            guard view.host.runsProcesses else { return skipped("runs every time") }
-            return with(run, detail: "runs every time (always)")
+            return run(.always)
         case .creates(let path):
             if try view.status(path) != nil, view.pendingProvider(of: path) == nil {
                 return StepPlan(step: info, outcome: .unchanged("\(path) exists"), notifies: notifies)
             }
-            guard view.host.runsProcesses else { return skipped("would run while \(path) does not exist") }
-            var plan = with(run, detail: "runs: \(path) does not exist")
+            var plan = run(.missing(path: path))
             if let note = view.pendingNote(forPath: path) { plan.notes.append(note) }
             return plan
         case .unless(let command), .onlyIf(let command):
             let isUnless = if case .unless = guardCondition { true } else { false }
             let name = isUnless ? "unless" : "onlyif"
-            guard view.host.runsProcesses else { return skipped("the guard \(name) `\(command)` is not evaluated") }
-            let result = try view.host.run(ShellCommand(script: command, shell: script.shell, timeout: script.timeout))
+            guard let result = try view.evaluate(ShellCommand(script: command, shell: script.shell, timeout: script.timeout)) else {
+                return run(.notEvaluated(guard: name, command: command))
+            }
             if result.commandNotFound, let pending = view.pendingPackages.first {
-                var plan = with(run, detail: "runs: the guard `\(command)` cannot be evaluated yet")
+                var plan = run(.notYetInstalled(guard: name, command: command))
                 plan.notes.append("\(command.split(separator: " ").first ?? "") is not installed yet; \(pending.stepID) installs \(pending.name)")
                 return plan
             }
-            let runs = isUnless ? !result.succeeded : result.succeeded
-            let verdict = "the guard \(name) `\(command)` exited \(result.status)"
-            guard runs else {
-                return StepPlan(step: info, outcome: .unchanged(verdict), notifies: notifies)
+            let verdict = GuardVerdict.exited(guard: name, command: command, status: result.status)
+            guard isUnless ? !result.succeeded : result.succeeded else {
+                return StepPlan(step: info, outcome: .unchanged(verdict.description), notifies: notifies)
             }
-            return with(run, detail: "runs: \(verdict)")
+            return run(verdict)
         }
-    }
-
-    private func with(_ plan: StepPlan, detail: String) -> StepPlan {
-        var plan = plan
-        plan.details.append(detail)
-        if !makes.isEmpty { plan.details.append("makes \(makes.joined(separator: ", ")), which a rollback removes or puts back") }
-        return plan
-    }
-
-    private func skipped(_ why: String) -> StepPlan {
-        StepPlan(step: info, outcome: .skipped("--root: commands do not run"), details: [why])
     }
 }

@@ -4,10 +4,15 @@ import Glibc
 /// A step that observes the system and returns the changes it would make.
 ///
 /// The file, link, absent, package and run steps. `plan(in:)` only reads; the applier carries
-/// out the returned ``Change``s.
+/// out the returned ``Change``s, and what the target cannot have done is the engine's to skip.
 public protocol ChangingStep: Sendable {
     var info: StepInfo { get }
     var notifies: [String] { get }
+    /// The paths it manages, with what it wants of each: what conflicts between steps, the state
+    /// directory's guard and a saved plan's preconditions go by.
+    var managedPaths: [ManagedPath] { get }
+    /// Whether what it writes may hold a secret: never diffed, and kept out of snapshots' sight.
+    var isSensitive: Bool { get }
     func plan(in view: SystemView) throws -> StepPlan
 }
 
@@ -38,7 +43,8 @@ public enum RunbookStep: Sendable {
 
     /// Builds the typed step for a block, or nil when its `when` is false (unless `ignoringWhen`,
     /// which builds it anyway so that `check` validates every step, whatever the variables).
-    public static func make(_ block: StepBlock, variables: ResolvedVariables, ignoringWhen: Bool = false) throws -> RunbookStep? {
+    public static func make(_ block: StepBlock, variables: ResolvedVariables, registry: StepRegistry,
+                            ignoringWhen: Bool = false) throws -> RunbookStep? {
         let source = StepSource(block: block, variables: variables)
         if let when = block.word("when"), let text = when.value {
             let condition = try StepCondition(parsing: text, at: when.location)
@@ -49,48 +55,11 @@ public enum RunbookStep: Sendable {
             }
             guard try condition.holds(in: variables, at: when.location) || ignoringWhen else { return nil }
         }
-        switch block.kind {
-        case .file: return .changing(try FileStep(source))
-        case .link: return .changing(try LinkStep(source))
-        case .absent: return .changing(try AbsentStep(source))
-        case .package: return .changing(try PackageStep(source))
-        case .run: return .changing(try RunStep(source))
-        case .handler: return .handler(try HandlerStep(source))
-        case .check: return .check(try CheckStep(source))
-        case .httpCheck: return .check(try HTTPCheckStep(source))
-        case .vars: return nil
-        }
+        return try registry.definition(of: block.kind)?.make(source)
     }
 
     /// The `when` of a block, for reporting a skipped step; nil when it has none.
     public static func condition(of block: StepBlock) -> String? { block.value("when") }
-}
-
-extension ChangingStep {
-    /// The paths the step manages and the attribute that names each (`file`, `link`, `absent`, or
-    /// `creates` and `makes` of a run); none for a package or a run that names no path.
-    public var managedPaths: [(attribute: String, path: String)] {
-        switch self {
-        case let file as FileStep: [("file", file.path)]
-        case let link as LinkStep: [("link", link.path)]
-        case let absent as AbsentStep: [("absent", absent.path)]
-        case let run as RunStep: (run.createdPath.map { [("creates", $0)] } ?? []) + run.makes.map { ("makes", $0) }
-        default: []
-        }
-    }
-
-    /// `plan(in:)` with its changes as data (``PlannedChange``), and a failure at the OS boundary
-    /// reported at the step that met it.
-    public func observe(in view: SystemView) throws -> StepPlan {
-        do {
-            var plan = try plan(in: view)
-            plan.planned = try PlannedChange.planned(plan.changes, in: view)
-            plan.observed = try managedPaths.map { StepPlan.ObservedPath(path: $0.path, state: try PlannedChange.observe($0.path, in: view)) }
-            return plan
-        } catch let error as HostError {
-            throw Diagnostic(error.description, at: info.location, hint: error.hint ?? "check the path and its permissions")
-        }
-    }
 }
 
 extension SystemView {
@@ -136,9 +105,9 @@ extension SystemView {
     }
 
     /// "03-nginx/1 installs nginx, openssl, curl first", when a package install is pending: files a
-    /// package brings may appear before this step runs. Never under --root, where nothing is installed.
+    /// package brings may appear before this step runs.
     func pendingInstallSummary() -> String? {
-        guard host.runsProcesses, let last = pendingPackages.last else { return nil }
+        guard let last = pendingPackages.last else { return nil }
         let names = pendingPackages.filter { $0.stepID == last.stepID }.map(\.name).joined(separator: ", ")
         return "\(last.stepID) installs \(names) first"
     }

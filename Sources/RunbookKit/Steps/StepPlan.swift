@@ -4,7 +4,8 @@ import Glibc
 /// What one step would do, found by observing the system: the plan is data.
 ///
 /// For the site file on a fresh server: outcome `.change`, changes `[.makeDirectory(...), .writeFile(...)]`,
-/// a unified diff, and the detail "validated with `nginx -t` before it is kept".
+/// a unified diff, and the validation `nginx -t`. A step says no words of its own about its
+/// changes: renderers derive them from ``planned``, ``verdict``, ``withheldDiff`` and ``validation``.
 public struct StepPlan: Sendable, Codable, Equatable {
     public enum Outcome: Sendable, Equatable, Codable {
         /// Nothing to do, and why.
@@ -20,12 +21,15 @@ public struct StepPlan: Sendable, Codable, Equatable {
     /// which may hold a secret; `apply PLANFILE` plans again and compares (``PlanStaleness``).
     public var changes: [Change] = []
     /// The changes as data, one per path, with the state observed before and predicted after;
-    /// filled in by ``ChangingStep/observe(in:)``.
+    /// filled in by the engine when the step has observed. For a skipped step: what it would do
+    /// on a target that could.
     public var planned: [PlannedChange] = []
-    /// Lines a reviewer reads: `create /etc/x (mode 0644)`, `mode 0644 → 0600`, `install nginx`.
-    public var details: [String]
     /// A unified diff for file content.
     public var diff: String?
+    /// For a file holding a secret, instead of the diff: how much changes, never what.
+    public var withheldDiff: WithheldDiff?
+    /// For a `run`: why its script runs.
+    public var verdict: GuardVerdict?
     /// Where the plan rests on an earlier pending change: "nginx is not installed yet; 02-nginx/1 installs it".
     public var notes: [String]
     public var notifies: [String]
@@ -41,16 +45,17 @@ public struct StepPlan: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case step, outcome, planned, details, diff, notes, notifies, validation, observed
+        case step, outcome, planned, diff, withheldDiff, verdict, notes, notifies, validation, observed
     }
 
-    public init(step: StepInfo, outcome: Outcome, changes: [Change] = [], details: [String] = [], diff: String? = nil,
-                notes: [String] = [], notifies: [String] = [], validation: ShellCommand? = nil) {
+    public init(step: StepInfo, outcome: Outcome, changes: [Change] = [], diff: String? = nil, withheldDiff: WithheldDiff? = nil,
+                verdict: GuardVerdict? = nil, notes: [String] = [], notifies: [String] = [], validation: ShellCommand? = nil) {
         self.step = step
         self.outcome = outcome
         self.changes = changes
-        self.details = details
         self.diff = diff
+        self.withheldDiff = withheldDiff
+        self.verdict = verdict
         self.notes = notes
         self.notifies = notifies
         self.validation = validation

@@ -11,6 +11,8 @@ public protocol SystemView {
     func status(_ path: String) throws -> FileStatus?
     func read(_ path: String) throws -> Data
     func isInstalled(package: String) throws -> Bool
+    /// Runs a guard, which only looks; nil when the target runs no commands.
+    func evaluate(_ command: ShellCommand) throws -> ProcessResult?
     /// The id of an earlier step that will create or change `path`, if one is pending.
     func pendingProvider(of path: String) -> String?
     /// Any pending package installs, for explaining a command that is not there yet.

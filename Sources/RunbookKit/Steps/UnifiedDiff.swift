@@ -25,14 +25,15 @@ public enum UnifiedDiff {
     ///
     /// `content of a file holding a secret, not shown: 1 line removed, 1 added; sha256 9f86d081884c → 2c26b46b68ff`
     public static func withheld(old: Data?, new: Data?) -> String {
+        withheldSize(old: old, new: new).sentence(oldSHA256: old.map(SHA256.hex), newSHA256: new.map(SHA256.hex))
+    }
+
+    /// How many lines a change to a secret-holding file removes and adds.
+    static func withheldSize(old: Data?, new: Data?) -> WithheldDiff {
         let edits = self.edits(lines(old.map { String(decoding: $0, as: UTF8.self) } ?? ""),
                                lines(new.map { String(decoding: $0, as: UTF8.self) } ?? "")).edits
-        let removed = edits.filter { if case .removed = $0 { true } else { false } }.count
-        let added = edits.filter { if case .added = $0 { true } else { false } }.count
-        let lineCount = { (count: Int) in "\(count) line\(count == 1 ? "" : "s")" }
-        let hash = { (data: Data?) in data.map { String(SHA256.hex($0).prefix(12)) } ?? "(none)" }
-        return "content of a file holding a secret, not shown: \(lineCount(removed)) removed, \(added) added; "
-            + "sha256 \(hash(old)) → \(hash(new))"
+        return WithheldDiff(linesRemoved: edits.filter { if case .removed = $0 { true } else { false } }.count,
+                            linesAdded: edits.filter { if case .added = $0 { true } else { false } }.count)
     }
 
     static let coarseNotice = "(the texts differ too much to find the smallest diff in reasonable time: "
