@@ -1,5 +1,12 @@
 import Foundation
 import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// Finds what the benchmark measures when the command line does not say: the `runbook` binary
 /// built beside this one, and the package (for its shipped `Runbook/`).

@@ -1,4 +1,11 @@
 import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The Markdown scanner alone, in-process: `MarkdownScanner.scan` over one generated chapter of
 /// about 10 MB (some 25,000 steps), so that what is measured is parsing, not starting a process.

@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// A mistyped command line never touches the target: every word a command does not take is a
 /// wrong command line (exit 64) that names the word, suggests what was meant, echoes no secret,

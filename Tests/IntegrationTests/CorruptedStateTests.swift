@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The corrupted-state corpus: a state directory made by two real applies, then damaged in one
 /// way (a table of named corruptions: truncated, garbage and wrong-type JSON in each state file,

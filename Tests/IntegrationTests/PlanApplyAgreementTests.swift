@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// A property test, in process on real temporary roots: for random runbooks of files, links and
 /// removals over random starting trees (nested paths, links into managed directories, dangling
@@ -99,7 +106,7 @@ final class PlanApplyAgreementTests: XCTestCase {
         }
     }
 
-    func apply(_ prepared: PreparedRunbook, _ host: any RunbookKit.Host, _ state: StateDirectory, carrying saved: SavedPlan? = nil,
+    func apply(_ prepared: PreparedRunbook, _ host: any RunbookHost.Host, _ state: StateDirectory, carrying saved: SavedPlan? = nil,
                collecting report: @escaping (ApplyEvent) -> Void) throws -> Applier.Outcome {
         var options = Applier.Options()
         options.savedPlan = saved

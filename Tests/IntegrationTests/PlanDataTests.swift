@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The plan is data: `plan --json` follows its documented, versioned schema, every change says
 /// its action and the states before and after, the text plan's marks and counts agree, whole
@@ -88,7 +95,7 @@ final class PlanDataTests: XCTestCase {
         XCTAssertEqual(try RunbookBinary.run(["apply"] + arguments).status, 0)
         for path in ["/etc/demo/app.conf", "/etc/demo/key.conf"] {
             let written = try Data(contentsOf: root.appendingPathComponent(String(path.dropFirst())))
-            XCTAssertEqual(state(path, "after")["sha256"] as? String, RunbookKit.SHA256.hex(written), "\(path): the plan's hash is what apply wrote")
+            XCTAssertEqual(state(path, "after")["sha256"] as? String, RunbookHost.SHA256.hex(written), "\(path): the plan's hash is what apply wrote")
         }
         let text = try RunbookBinary.run(["plan", "--json"] + arguments).stdout
         XCTAssertFalse(text.contains(secret), "no secret in the JSON plan")

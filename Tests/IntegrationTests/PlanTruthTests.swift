@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The plan tells the truth: what `plan` says of a path is what `apply` does to it, also when the
 /// path runs through a link an earlier step of the same run makes, and a plan that could only fail

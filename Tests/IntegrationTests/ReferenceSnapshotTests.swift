@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// `Snapshots/` is the recorded reference state of the shipped runbook: every file it writes for
 /// the reference variables (`Snapshots/reference.vars`), a manifest of every path with its

@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// A rollback checks, before it changes anything, that it can finish: every blob it needs is
 /// there and holds what its name says; and while a rollback is unfinished, nothing but its

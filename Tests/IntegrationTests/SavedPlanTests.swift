@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// `plan --out FILE`, `apply FILE` and `show FILE`: what a reviewer approved is what runs, once,
 /// or nothing runs and every stale item is named (exit 3).

@@ -1,5 +1,12 @@
-@testable import RunbookKit
+import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The words of a plan come from its data: each kind of planned change reads the same in every
 /// renderer, and a skipped step says what it would do.

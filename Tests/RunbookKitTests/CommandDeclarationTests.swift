@@ -1,6 +1,13 @@
 import Foundation
-@testable import RunbookKit
+import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// `runbook help COMMAND` and the parser come from different places; this keeps them agreeing.
 final class CommandDeclarationTests: XCTestCase {

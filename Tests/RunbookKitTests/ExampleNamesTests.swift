@@ -1,5 +1,12 @@
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// Reserved example names (RFC 2606, RFC 6761) are found as a whole value, after an `@` and in a URL,
 /// and nothing else is taken for one.

@@ -1,5 +1,12 @@
 import XCTest
-@testable import RunbookKit
+import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The diff a reviewer approves must be exact (it turns the old text into the new one) and small,
 /// and a long file must not cost memory quadratic in its length.

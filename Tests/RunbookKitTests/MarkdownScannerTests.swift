@@ -1,5 +1,12 @@
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// What the scanner reports for the shapes runbook chapters take, and for the CommonMark corners
 /// that decide whether a block is a step at all. `CmarkAgreementTests` checks info and body against

@@ -1,5 +1,12 @@
 import XCTest
-@testable import RunbookKit
+import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// `check` goes on past problems: each layer works with what the one before could read, and
 /// leaves out what only repeats a problem already reported.

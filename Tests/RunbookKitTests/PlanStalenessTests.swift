@@ -1,5 +1,12 @@
-@testable import RunbookKit
+import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// What makes a saved plan stale, as values: the same step observed at plan time and again at
 /// apply, and the item that names the difference.

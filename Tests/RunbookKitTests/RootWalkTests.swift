@@ -1,5 +1,12 @@
 import XCTest
-@testable import RunbookKit
+import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// Target paths under `--root` are walked through directory descriptors, links followed inside
 /// the root only; the final operation never follows a link at its name; state files are opened
@@ -97,7 +104,7 @@ final class RootWalkTests: XCTestCase {
     /// A link planted at the fixed temporary name is removed, never written through, on both hosts.
     func testALinkPlantedAtTheTemporaryNameCannotRedirectAWrite() throws {
         let before = try outsideTree()
-        let hosts: [(any RunbookKit.Host, String, String)] = [(RootedHost(root: root), "/etc/app/a.conf", root + "/etc/app/a.conf"),
+        let hosts: [(any RunbookHost.Host, String, String)] = [(RootedHost(root: root), "/etc/app/a.conf", root + "/etc/app/a.conf"),
                                                    (LiveHost(), root + "/etc/app/b.conf", root + "/etc/app/b.conf")]
         for (host, path, real) in hosts {
             try FileManager.default.createSymbolicLink(atPath: FileSystem.temporaryPath(for: real), withDestinationPath: outside + "/file")

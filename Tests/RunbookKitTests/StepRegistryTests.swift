@@ -1,6 +1,13 @@
-@testable import RunbookKit
+import RunbookKit
 import FoundationEssentials
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// One registry of step kinds: a kind defined outside the standard ones is recognised, checked
 /// and planned like them, with nothing else to edit; and FORMAT.md's table is the registry's.

@@ -1,5 +1,12 @@
 import XCTest
-@testable import RunbookKit
+import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// A word close to a step word in a block that names no step kind is refused, so a typo never
 /// silently turns a step into ordinary code; words other tools write stay ordinary.

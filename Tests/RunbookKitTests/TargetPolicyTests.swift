@@ -1,6 +1,13 @@
-@testable import RunbookKit
+import RunbookKit
 import FoundationEssentials
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The one `--root` policy: changes say what they need, and what the target lacks is skipped.
 final class TargetPolicyTests: XCTestCase {

@@ -1,5 +1,12 @@
 import XCTest
-@testable import RunbookKit
+import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// `{{name` without its `}}` is an error; braces around anything else stay literal.
 final class UnclosedPlaceholderTests: XCTestCase {

@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import XCTest
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// Runs the built `runbook` binary (or another product beside it, like `ollama-standin`) as a whole process, the way an operator does.
 public struct RunbookBinary {

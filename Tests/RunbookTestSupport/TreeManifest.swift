@@ -1,5 +1,12 @@
 import Foundation
 import RunbookKit
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// Every entry below a directory with its type, mode and content hash (or link target): two
 /// trees are byte-identical exactly when their manifests are equal.

@@ -1,6 +1,13 @@
 import Foundation
 import RunbookKit
 import RunbookTestSupport
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
 
 /// The shipped runbook's nginx, for real: the runbook applied into a root that starts as a copy of
 /// Debian's own /etc/nginx, the runbook's own `run` steps making the self-signed certificate, then a

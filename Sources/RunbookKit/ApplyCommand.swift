@@ -1,0 +1,166 @@
+import FoundationEssentials
+import Glibc
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
+
+/// `runbook apply`: converge under the state directory lock, snapshotting every change.
+///
+/// `runbook apply FILE` carries out a saved plan: the runbook, variables and selection it was
+/// made with, refused as stale unless planning again on the target now gives the same plan.
+package struct ApplyCommand {
+    package let session: Session
+    /// The saved plan's file and value, for `apply FILE`.
+    package var saved: (file: String, plan: SavedPlan)?
+
+    /// The command line `apply FILE` runs with: the plan's runbook folder (unless --runbook says
+    /// otherwise) and its chapters and steps.
+    package static func options(_ options: CommandLineOptions, carrying saved: SavedPlan) -> CommandLineOptions {
+        var options = options
+        options.runbookFlag = options.runbookFlag ?? saved.runbookDirectory
+        options.chapters = saved.selection.chapters
+        options.only = saved.selection.only
+        return options
+    }
+
+    package func run() throws -> ExitCode {
+        let earlier = saved.map { Self.givenValues(of: $0.plan) } ?? []
+        try session.selection.validate(against: try session.prepare(after: earlier))
+        try FaultInjection.throwingPoint("apply:prepared")
+        let console = session.console
+        let lock = try session.takeLock(for: "apply", markingInterrupted: true)
+        defer { lock.release() }
+        try session.refuseWhileARollbackIsUnfinished()
+        // Prepared again under the lock: a secret generated before it could already have been
+        // generated and stored by an apply that held the lock meanwhile. The first preparation only
+        // made sure that a bad runbook is refused before the state directory is touched.
+        let prepared = try session.prepare(after: earlier)
+        let host = session.hostUnderLock()
+        if let (file, plan) = saved {
+            try refuseIfStale(plan, file: file, prepared: prepared, host: host)
+            guard plan.plan.hasChanges else {
+                console.line(console.style.bold("The saved plan has no changes, and planning again on the target still finds none: nothing to apply."))
+                return .success
+            }
+        }
+        let renderer = ApplyEventRenderer(style: console.style)
+        let planRenderer = PlanTextRenderer(style: console.style)
+        var options = Applier.Options()
+        options.stepMode = session.options.stepMode
+        options.atomic = session.options.atomic
+        options.selection = session.selection
+        options.savedPlan = saved?.plan
+        let json = session.options.json
+        let applier = Applier(
+            prepared: prepared, host: host, state: session.state, options: options, redactor: console.redactor,
+            report: { event in if !json { console.line(renderer.render(event)) } },
+            decide: { plan in
+                console.line("\n" + console.style.bold("Step \(plan.step.id)") + (plan.step.heading.map { ": \($0)" } ?? ""))
+                console.out(planRenderer.render(plan))
+                while true {
+                    switch console.ask("Apply this step? [y]es, [n]o, [a]ll remaining, [q]uit: ")?.lowercased()
+                        .trimmingBlanks() {
+                    case "y", "yes": return .apply
+                    case "n", "no": return .skip
+                    case "a", "all": return .applyAll
+                    case "q", "quit", nil: return .quit
+                    default: continue
+                    }
+                }
+            })
+        let outcome = try applier.apply()
+        if json {
+            try printJSON(outcome)
+        } else {
+            printSummary(outcome)
+        }
+        return outcome.failure == nil ? .success : .failure
+    }
+
+    /// The values the plan was given, to be given again: the plan's own, never guessed anew.
+    private static func givenValues(of saved: SavedPlan) -> [VariableInput] {
+        saved.plan.variables.compactMap { variable in
+            switch variable.source {
+            case .commandLine, .varsFile: variable.value.map { VariableInput(name: variable.name, value: $0, location: nil) }
+            case .kept, .generated, .declarationDefault: nil
+            }
+        }
+    }
+
+    /// Refuses a plan that was applied already, or that planning again on the target now would
+    /// not give: every difference is named.
+    private func refuseIfStale(_ saved: SavedPlan, file: String, prepared: PreparedRunbook, host: any Host) throws {
+        let again = "make a new one with `runbook plan --out \(file)`, review it, then `runbook apply \(file)`."
+        if let applied = try session.state.snapshots.list().first(where: { $0.plan == saved.id }) {
+            throw StalePlanRefusal(file: file, items: [
+                "plan \(saved.id) was applied already, by snapshot \(applied.id) (\(applied.status.rawValue), started \(applied.startedAt))",
+            ], hint: "A saved plan is applied at most once; " + again)
+        }
+        let state = session.state.snapshots
+        let plan = try Planner(prepared: prepared, host: host, selection: session.selection, sensitivePaths: try state.sensitivePaths()).plan()
+        let now = try SavedPlan.make(plan, id: saved.id, prepared: prepared, host: host, stateDirectory: session.state.path.description,
+                                     selection: session.selection, runbookVersion: RunbookCommand.version, redactor: session.console.redactor)
+        let items = PlanStaleness.items(saved: saved, now: now)
+        guard items.isEmpty else { throw StalePlanRefusal(file: file, items: items, hint: "Plan again: " + again) }
+    }
+
+    private func printSummary(_ outcome: Applier.Outcome) {
+        let console = session.console
+        guard let failure = outcome.failure else {
+            let snapshot = outcome.snapshotID.map { "; snapshot \($0) recorded (`runbook rollback` restores the state from before it)" }
+                ?? "; no snapshot needed"
+            if let saved { console.line("\nCarried out the saved plan \(saved.plan.id) (\(saved.file)), exactly as it was reviewed.") }
+            console.line("\n" + console.style.bold(outcome.changedSteps == 0 ? "Apply complete: no changes" : "Apply complete: \(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed") + snapshot + (outcome.quit ? " (stopped at your request)" : "") + ".")
+            return
+        }
+        console.error("\n" + failure)
+        if let restoreError = outcome.restoreError {
+            console.error("error: restoring failed too: \(restoreError)\n`\(retry(outcome))` retries it.")
+            return
+        }
+        let whose = outcome.keptChapters.isEmpty ? "this apply" : "chapter \(outcome.failedChapter ?? "")"
+        if outcome.restored.isEmpty {
+            console.error("Nothing that \(whose) changed needed restoring.")
+        } else {
+            console.error("Restored \(outcome.restored.count) path\(outcome.restored.count == 1 ? "" : "s") to \(outcome.restored.count == 1 ? "its" : "their") state before \(whose) changed \(outcome.restored.count == 1 ? "it" : "them"):")
+            for path in outcome.restored { console.error("  \(path)") }
+        }
+        guard !outcome.keptChapters.isEmpty else { return }
+        let kept = outcome.keptChapters.count
+        console.error("Kept \(kept) chapter\(kept == 1 ? " that" : "s that") converged and passed \(kept == 1 ? "its" : "their") checks: \(outcome.keptChapters.joined(separator: ", ")).")
+        if let snapshot = outcome.snapshotID {
+            console.error("`runbook rollback` restores the state from before this whole apply (snapshot \(snapshot)); `runbook apply --atomic` restores everything on a failure.")
+        }
+    }
+
+    /// The command that finishes a restore that failed.
+    private func retry(_ outcome: Applier.Outcome) -> String {
+        "runbook rollback \(outcome.snapshotID ?? 0)"
+    }
+
+    private func printJSON(_ outcome: Applier.Outcome) throws {
+        struct Summary: Encodable {
+            var ok: Bool
+            var changedSteps: Int
+            var snapshot: Int?
+            var failure: String?
+            var failedChapter: String?
+            var keptChapters: [String]
+            var restored: [String]
+            /// Why restoring failed too, and the command that retries it.
+            var restoreFailure: String?
+            var retry: String?
+            /// The id of the saved plan carried out, for `apply FILE`.
+            var plan: String?
+        }
+        let summary = Summary(ok: outcome.failure == nil, changedSteps: outcome.changedSteps, snapshot: outcome.snapshotID,
+                              failure: outcome.failure, failedChapter: outcome.failedChapter, keptChapters: outcome.keptChapters,
+                              restored: outcome.restored, restoreFailure: outcome.restoreError,
+                              retry: outcome.restoreError == nil ? nil : retry(outcome), plan: saved?.plan.id)
+        session.console.line(try JSONOutput.text(summary))
+    }
+}

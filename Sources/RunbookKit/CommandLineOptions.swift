@@ -1,0 +1,213 @@
+import FoundationEssentials
+import Glibc
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
+
+/// The parsed command line: the command, its arguments and its flags.
+///
+/// `runbook plan --root /tmp/sandbox --var tls=selfsigned --json` gives command `plan`, root
+/// `/tmp/sandbox`, one variable and JSON output. Flags may come before or after the command.
+/// Every word must be one the command takes (``CommandDeclaration``); anything else is a
+/// ``UsageError`` before anything is read from or written to the target.
+public struct CommandLineOptions: Sendable {
+    public var command: String?
+    public var arguments: [String] = []
+    /// `--runbook DIR`, when given: `apply FILE` otherwise uses the folder the plan was made from.
+    public var runbookFlag: String?
+    public var runbook: String { runbookFlag ?? "Runbook" }
+    public var root: String?
+    public var stateDirectory: String?
+    public var variables: [String] = []
+    public var varsFiles: [String] = []
+    public var json = false
+    public var noColor = false
+    public var stepMode = false
+    public var atomic = false
+    /// `plan --html FILE`, `show PLAN --html FILE`: where to write the review page.
+    public var htmlFile: String?
+    /// `plan --out FILE`: where to save the plan for `apply FILE`.
+    public var outFile: String?
+    public var chapters: [String] = []
+    public var only: [String] = []
+    public var force = false
+    public var help = false
+    public var version = false
+
+    /// A wrong command line (exit 64). Its text never holds a value that could be a secret.
+    public struct UsageError: Error, CustomStringConvertible {
+        public var message: String
+        public var hint: String?
+
+        public init(_ message: String, hint: String? = nil) {
+            self.message = message
+            self.hint = hint
+        }
+
+        public var description: String { message + (hint.map { " (\($0))" } ?? "") }
+    }
+
+    public init(parsing arguments: [String]) throws {
+        var remaining = arguments[...]
+        var given: [String] = []
+        while let argument = remaining.popFirst() {
+            var flag = argument
+            var inlineValue: String?
+            if argument.hasPrefix("--"), let equals = argument.firstIndex(of: "=") {
+                flag = String(argument[..<equals])
+                inlineValue = String(argument[argument.index(after: equals)...])
+            }
+            if flag == "--no-colour" { flag = "--no-color" }
+            if flag == "--" {
+                self.arguments.append(contentsOf: remaining)
+                remaining = []
+                continue
+            }
+            guard flag.hasPrefix("-"), flag != "-" else {
+                if command == nil { command = argument } else { self.arguments.append(argument) }
+                continue
+            }
+            let takesValue = CommandDeclaration.knownFlags[flag]
+            guard takesValue != nil || CommandDeclaration.universalFlags.contains(flag) else {
+                let known = Set(CommandDeclaration.knownFlags.keys).union(CommandDeclaration.universalFlags)
+                throw UsageError("unknown option \(Diagnostic.shown(flag))", hint: Self.closest(to: flag, among: known))
+            }
+            if takesValue != true, inlineValue != nil {
+                throw UsageError("\(flag) takes no value", hint: "write just \(flag)")
+            }
+            func value() throws -> String {
+                // `--root --json` lost its directory: never take the next flag as the value. An
+                // empty value (`--root=`, `--state-dir ""`) is as good as none.
+                guard let given = inlineValue ?? remaining.popFirst(), !given.isEmpty, inlineValue != nil || !given.hasPrefix("--") else {
+                    throw UsageError("\(flag) needs a value")
+                }
+                return given
+            }
+            if given.contains(flag), !CommandDeclaration.repeatableFlags.contains(flag) {
+                throw UsageError("\(flag) is given twice", hint: "give it once; only --var, --vars-file, --chapter and --only repeat")
+            }
+            given.append(flag)
+            // `--vars-file secret=KEY` meant `--var`: the word looks like an assignment, and
+            // repeating it in an error about a missing file would show the key.
+            func pathOrName() throws -> String {
+                let given = try value()
+                if let equals = given.firstIndex(of: "="), equals != given.startIndex,
+                   VariableDeclaration.isValidName(String(given[..<equals])) {
+                    throw UsageError("\(flag) takes a path or a name, not NAME=VALUE like \(Diagnostic.shown(given))",
+                                     hint: "to set a variable, write --var \(Diagnostic.shown(given, quoted: false))")
+                }
+                return given
+            }
+            switch flag {
+            case "--runbook": runbookFlag = try pathOrName()
+            case "--root": root = try pathOrName()
+            case "--state-dir": stateDirectory = try pathOrName()
+            case "--var": variables.append(try Self.checkedVariable(try value()))
+            case "--vars-file": varsFiles.append(try pathOrName())
+            case "--chapter": chapters.append(try pathOrName())
+            case "--only": only.append(try pathOrName())
+            case "--json": json = true
+            case "--no-color": noColor = true
+            case "--step": stepMode = true
+            case "--atomic": atomic = true
+            case "--html": htmlFile = try pathOrName()
+            case "--out": outFile = try pathOrName()
+            case "--force": force = true
+            case "--version": version = true
+            default: help = true
+            }
+        }
+        if version || command == nil { return }
+        if help {
+            if let name = command, name != "help", CommandDeclaration.named(name) == nil { throw Self.unknownCommand(name) }
+            return
+        }
+        try validate(given)
+    }
+
+    /// The command exists, takes every flag given, and the right positional words.
+    private func validate(_ given: [String]) throws {
+        let name = command!
+        guard let declaration = CommandDeclaration.named(name) else { throw Self.unknownCommand(name) }
+        let words = arguments
+        switch declaration.positional {
+        case .none:
+            guard let word = words.first else { break }
+            throw UsageError("\(name) takes no argument, but was given \(Diagnostic.shown(word))", hint: Self.meant(word))
+        case .optionalSnapshotID:
+            guard words.count <= 1 else { throw UsageError("rollback takes at most one snapshot id") }
+            if let word = words.first, Int(word).map({ $0 > 0 }) != true {
+                throw UsageError("rollback takes a snapshot id, a whole number, not \(Diagnostic.shown(word))",
+                                 hint: Self.meant(word) ?? "`runbook snapshots` lists them")
+            }
+        case .optionalShowID:
+            guard !words.isEmpty else { break }
+            guard words.count == 2, words[0] == "show", Int(words[1]).map({ $0 > 0 }) == true else {
+                throw UsageError("snapshots takes no argument, or `show ID`", hint: "`runbook snapshots` lists the ids")
+            }
+        case .optionalPlanFile, .planFile:
+            if declaration.positional == .planFile, words.isEmpty {
+                throw UsageError("\(name) needs the saved plan file to read", hint: "runbook \(name) FILE; make one with `runbook plan --out FILE`")
+            }
+            guard words.count <= 1 else { throw UsageError("\(name) takes one saved plan file") }
+            guard let word = words.first else { break }
+            guard !word.contains("=") else {
+                throw UsageError("\(name) takes a saved plan file, not \(Diagnostic.shown(word))", hint: Self.meant(word))
+            }
+            var info = stat()
+            guard stat(word, &info) == 0 else {
+                throw UsageError("\(name) takes a saved plan file, and there is none at \(Diagnostic.shown(word))",
+                                 hint: Self.meant(word) ?? "make one with `runbook plan --out \(Diagnostic.shown(word, quoted: false))`")
+            }
+            guard info.st_mode & S_IFMT != S_IFDIR else {
+                throw UsageError("\(name) takes a saved plan file, but \(Diagnostic.shown(word)) is a directory", hint: Self.meant(word))
+            }
+        case .optionalCommandName:
+            guard words.count <= 1 else { throw UsageError("help takes at most one command name") }
+            if let word = words.first, !CommandDeclaration.names.contains(word) { throw Self.unknownCommand(word) }
+        }
+        for flag in given where !declaration.flags.contains(flag) {
+            throw UsageError("\(name) does not take \(flag)", hint: "`runbook help \(name)` lists what it takes")
+        }
+        if stepMode && json {
+            throw UsageError("--step asks at a terminal, so it cannot be combined with --json")
+        }
+        if name == "apply", let file = arguments.first {
+            for flag in ["--step", "--chapter", "--only"] where given.contains(flag) {
+                throw UsageError("apply \(Diagnostic.shown(file, quoted: false)) carries out the saved plan as it was reviewed, so it does not take \(flag)",
+                                 hint: "to limit it, make a plan with `runbook plan \(flag) … --out FILE`")
+            }
+        }
+    }
+
+    /// `--var NAME=VALUE` is checked here, where a mistake is a wrong command line. The value is
+    /// never repeated: it may be a secret.
+    private static func checkedVariable(_ text: String) throws -> String {
+        guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
+            throw UsageError("--var takes NAME=VALUE, and this one has \(text.contains("=") ? "no name" : "no '='")",
+                             hint: "for example --var domain=inference.example.com")
+        }
+        return text
+    }
+
+    private static func unknownCommand(_ name: String) -> UsageError {
+        UsageError("there is no command \(Diagnostic.shown(name))", hint: closest(to: name, among: CommandDeclaration.names)
+            ?? "commands are " + CommandDeclaration.all.map(\.name).joined(separator: ", "))
+    }
+
+    /// What a word that was meant as something else probably meant.
+    private static func meant(_ word: String) -> String? {
+        if word.contains("=") { return "to set a variable, write --var \(Diagnostic.shown(word, quoted: false))" }
+        if word.hasPrefix("/") || word.hasPrefix(".") { return "to treat a directory as /, write --root \(Diagnostic.shown(word, quoted: false))" }
+        return nil
+    }
+
+    private static func closest(to word: String, among known: Set<String>) -> String? {
+        let hint = suggestion(for: word, among: known, what: "")
+        return hint.hasPrefix("did you mean") ? hint : nil
+    }
+}

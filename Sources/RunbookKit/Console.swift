@@ -1,0 +1,43 @@
+import FoundationEssentials
+import Glibc
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
+
+/// Where every byte of output goes, masked by the redactor first: the one place that decides
+/// what leaves the process.
+public final class Console: @unchecked Sendable {
+    public var redactor: Redactor
+    public let style: TextStyle
+
+    public init(redactor: Redactor, color: Bool) {
+        self.redactor = redactor
+        style = TextStyle(enabled: color)
+    }
+
+    /// Colour only on a terminal, never with NO_COLOR or --no-color.
+    public static func wantsColor(noColorFlag: Bool) -> Bool {
+        !noColorFlag && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
+    }
+
+    /// Unbuffered, so output and errors arrive in the order they were made.
+    public func out(_ text: String) {
+        writeFully(STDOUT_FILENO, redactor.redact(text))
+    }
+
+    public func line(_ text: String) { out(text + "\n") }
+
+    public func error(_ text: String) {
+        writeFully(STDERR_FILENO, redactor.redact(text) + "\n")
+    }
+
+    /// Asks a question on the terminal and reads one line of answer.
+    public func ask(_ question: String) -> String? {
+        out(question)
+        return readLine()
+    }
+}

@@ -1,9 +1,0 @@
-import Glibc
-
-/// An `errno` value as an error, for the steps of a path walk that callers tell apart
-/// (a missing directory is "nothing there" to `status`, a failure to `write`).
-struct HostErrno: Error, Equatable, Sendable {
-    var code: Int32
-
-    var isMissing: Bool { code == ENOENT || code == ENOTDIR }
-}

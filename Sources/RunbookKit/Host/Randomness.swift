@@ -1,8 +1,0 @@
-/// Random bytes from the kernel, for generated secrets and plan ids.
-enum Randomness {
-    /// `bytes` random bytes as lowercase hexadecimal.
-    static func hex(bytes: Int) -> String {
-        var generator = SystemRandomNumberGenerator()
-        return hexadecimal((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &generator) })
-    }
-}

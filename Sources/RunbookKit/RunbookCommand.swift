@@ -1,0 +1,82 @@
+import FoundationEssentials
+import Glibc
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
+
+/// The `runbook` command line: parses arguments, runs one command, returns its exit code.
+public enum RunbookCommand {
+    public static let version = "runbook 0.1.0"
+
+    public static func main(_ arguments: [String]) -> Int32 {
+        ProcessLauncher.ignoreBrokenPipes()
+        let options: CommandLineOptions
+        do {
+            options = try CommandLineOptions(parsing: arguments)
+        } catch {
+            writeFully(STDERR_FILENO, "runbook: error: \(error)\nNothing was read or changed. Try `runbook help`.\n")
+            return ExitCode.usage.rawValue
+        }
+        let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))
+        if options.version {
+            console.line(version)
+            return ExitCode.success.rawValue
+        }
+        if options.command == "help" || options.help || options.command == nil {
+            let topic = options.command == "help" ? options.arguments.first : options.command
+            console.line(topic.flatMap { HelpText.commands[$0] } ?? HelpText.general)
+            return options.command == nil && !options.help ? ExitCode.usage.rawValue : ExitCode.success.rawValue
+        }
+        do {
+            // `show` reads a saved plan and nothing of the target: no session, no state directory.
+            if options.command == "show" { return try ShowCommand(options: options, console: console).run().rawValue }
+            if options.command == "apply", let file = options.arguments.first {
+                let saved = try SavedPlan.read(file)
+                let session = try Session(options: ApplyCommand.options(options, carrying: saved), console: console)
+                return try ApplyCommand(session: session, saved: (file, saved)).run().rawValue
+            }
+            let session = try Session(options: options, console: console)
+            let code: ExitCode = switch options.command! {
+            case "check": try CheckCommand(session: session).run()
+            case "plan": try PlanCommand(session: session).run()
+            case "apply": try ApplyCommand(session: session).run()
+            case "rollback": try RollbackCommand(session: session).run()
+            case "snapshots": try SnapshotsCommand(session: session).run()
+            case "show": preconditionFailure("show reads no target; it runs before a session is made")
+            default: preconditionFailure("CommandLineOptions admits only declared commands")
+            }
+            return code.rawValue
+        } catch let lock as StateLock.LockError {
+            console.error("runbook: \(lock)\nWait for it to finish; if that process is gone, the kernel has already released the lock.")
+            return ExitCode.locked.rawValue
+        } catch let stale as StalePlanRefusal {
+            stale.report(to: console, json: options.json)
+            return ExitCode.stalePlan.rawValue
+        } catch let diagnostics as Diagnostics {
+            report(diagnostics.items, console: console, json: options.json)
+            return ExitCode.failure.rawValue
+        } catch let diagnostic as Diagnostic {
+            report([diagnostic], console: console, json: options.json)
+            return ExitCode.failure.rawValue
+        } catch {
+            console.error("runbook: error: \(error)")
+            return ExitCode.failure.rawValue
+        }
+    }
+
+    /// `outcome` ends the count line: what the refusal means for the command that was refused
+    /// (nil for `check`, which never changes anything).
+    package static func report(_ diagnostics: [Diagnostic], console: Console, json: Bool, outcome: String? = "nothing was changed") {
+        if json {
+            let items = diagnostics.map { ["location": $0.location?.description ?? $0.origin ?? "", "message": $0.message, "hint": $0.hint ?? ""] }
+            if let text = try? JSONOutput.text(["errors": items]) { console.line(text) }
+        }
+        for diagnostic in diagnostics { console.error(diagnostic.description) }
+        let count = "\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s")"
+        console.error(outcome.map { "\(count); \($0)." } ?? "\(count) found.")
+    }
+}

@@ -1,0 +1,70 @@
+import FoundationEssentials
+import Glibc
+import RunbookRender
+import RunbookEngine
+import RunbookSteps
+import RunbookSnapshots
+import RunbookModel
+import RunbookMarkdown
+import RunbookHost
+
+/// `runbook snapshots` and `runbook snapshots show ID`.
+package struct SnapshotsCommand {
+    package let session: Session
+
+    package func run() throws -> ExitCode {
+        let store = session.state.snapshots
+        let console = session.console
+        switch session.options.arguments.first {
+        case nil:
+            let manifests = try store.list()
+            if session.options.json {
+                console.line(try JSONOutput.text(manifests))
+                return .success
+            }
+            guard !manifests.isEmpty else {
+                console.line("No snapshots in \(session.state.path).")
+                return .success
+            }
+            console.line(console.style.bold("ID  STARTED                   KIND      OUTCOME                PATHS  CHAPTERS"))
+            for manifest in manifests {
+                var outcome = manifest.status.rawValue
+                if let undoneBy = manifest.undoneBy { outcome += ", undone by \(undoneBy)" }
+                if let continuedBy = manifest.continuedBy { outcome += ", finished by \(continuedBy)" }
+                if manifest.status == .running, !ProcessLiveness.isAlive(manifest.processID) { outcome = "interrupted" }
+                let chapters = manifest.kind == .rollback ? "undoes \(manifest.undoes.map(String.init).joined(separator: ", "))"
+                    : manifest.chapters.joined(separator: ", ")
+                console.line("\(pad(manifest.idText, 3)) \(pad(manifest.startedAt, 25)) \(pad(manifest.kind.rawValue, 9)) \(pad(outcome, 22)) \(pad(String(manifest.records.count), 6)) \(chapters)")
+            }
+            console.line("Runbook: \(manifests.last?.runbook ?? "")")
+        case "show":
+            let id = Int(session.options.arguments[1])!
+            guard let manifest = try store.load(id) else {
+                throw Diagnostic("there is no snapshot \(id) in \(session.state.path)", origin: "snapshots show \(id)",
+                                 hint: "`runbook snapshots` lists them")
+            }
+            if session.options.json {
+                console.line(try JSONOutput.text(manifest))
+                return .success
+            }
+            console.line(console.style.bold("Snapshot \(manifest.id): \(manifest.kind.rawValue), \(manifest.status.rawValue)"))
+            console.line("started \(manifest.startedAt), finished \(manifest.finishedAt ?? "-"), pid \(manifest.processID)")
+            console.line("runbook \(manifest.runbook) on \(manifest.target)")
+            if let failure = manifest.failure { console.line("failure: \(failure)") }
+            if !manifest.handlersRun.isEmpty { console.line("handlers run: \(manifest.handlersRun.joined(separator: ", "))") }
+            if !manifest.packagesInstalled.isEmpty { console.line("packages installed: \(manifest.packagesInstalled.joined(separator: ", "))") }
+            for record in manifest.records {
+                console.line("  \(record.path)  [\(record.stepID)]\(record.sensitive ? " (content withheld: it may hold a secret)" : "")")
+                console.line("      before: \(record.before.summary)")
+                console.line("      after:  \(record.after?.summary ?? "unknown (interrupted)")")
+            }
+        default:
+            preconditionFailure("CommandLineOptions admits only `snapshots` and `snapshots show ID`")
+        }
+        return .success
+    }
+
+    private func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
