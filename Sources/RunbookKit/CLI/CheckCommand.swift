@@ -11,11 +11,10 @@ struct CheckCommand {
             RunbookCommand.report(problems.items, console: session.console, json: session.options.json, outcome: nil)
             return .failure
         }
-        let steps = prepared.chapters.reduce(0) { $0 + $1.steps.count + $1.inactive.count }
         if session.options.json {
-            session.console.line("{\n  \"errors\" : [],\n  \"steps\" : \(steps)\n}")
+            session.console.line("{\n  \"errors\" : [],\n  \"steps\" : \(prepared.stepCount)\n}")
         } else {
-            session.console.line("\(session.options.runbook): \(prepared.chapters.count) chapters, \(steps) steps, \(prepared.variables.declarations.count) variables; no problems found.")
+            session.console.line("\(session.options.runbook): \(prepared.chapters.count) chapters, \(prepared.stepCount) steps, \(prepared.variables.declarations.count) variables; no problems found.")
         }
         return .success
     }

@@ -81,27 +81,8 @@ public struct PlanJSONRenderer {
         var path: String?
         var packages: [String]?
         var script: String?
-        var before: StateDocument?
-        var after: StateDocument?
-    }
-
-    struct StateDocument: Encodable {
-        var kind: String
-        /// Octal, as `chmod` takes it: "0644".
-        var mode: String?
-        var uid: UInt32?
-        var gid: UInt32?
-        var sha256: String?
-        var target: String?
-
-        init(_ state: PathState) {
-            kind = state.kind.rawValue
-            mode = state.kind == .symlink ? nil : state.mode?.octalMode
-            uid = state.uid
-            gid = state.gid
-            sha256 = state.sha256
-            target = state.linkTarget
-        }
+        var before: PathStateDocument?
+        var after: PathStateDocument?
     }
 
     struct InactiveDocument: Encodable {
@@ -150,9 +131,7 @@ public struct PlanJSONRenderer {
                                       skipped: $0.skipped)
                     })
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        return try JSONOutput.text(document) + "\n"
     }
 
     static func document(_ step: StepPlan) -> StepDocument {
@@ -167,7 +146,7 @@ public struct PlanJSONRenderer {
             reason: reason,
             changes: step.planned.map {
                 ChangeDocument(action: $0.action.rawValue, path: $0.path, packages: $0.packages.isEmpty ? nil : $0.packages,
-                               script: $0.script, before: $0.before.map(StateDocument.init), after: $0.after.map(StateDocument.init))
+                               script: $0.script, before: $0.before.map { PathStateDocument($0) }, after: $0.after.map { PathStateDocument($0) })
             },
             details: step.details, notes: step.notes, diff: step.diff, notifies: step.notifies,
             validation: step.validation?.script)
