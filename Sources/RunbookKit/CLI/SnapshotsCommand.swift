@@ -12,7 +12,7 @@ struct SnapshotsCommand {
         case nil:
             let manifests = try store.list()
             if session.options.json {
-                console.line(try JSONOutput.text(manifests))
+                console.line(try JSONOutput.text(SnapshotListDocument(stateDirectory: session.state.path.description, manifests: manifests)))
                 return .success
             }
             guard !manifests.isEmpty else {
@@ -36,7 +36,7 @@ struct SnapshotsCommand {
                                  hint: "`runbook snapshots` lists them")
             }
             if session.options.json {
-                console.line(try JSONOutput.text(manifest))
+                console.line(try JSONOutput.text(SnapshotDetailDocument(stateDirectory: session.state.path.description, manifest: manifest)))
                 return .success
             }
             console.line(console.style.bold("Snapshot \(manifest.id): \(manifest.kind.rawValue), \(manifest.observedStatus.rawValue)"))

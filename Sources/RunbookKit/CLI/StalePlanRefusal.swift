@@ -6,14 +6,7 @@ struct StalePlanRefusal: Error {
     var hint: String
 
     func report(to console: Console, json: Bool) {
-        if json {
-            struct Refusal: Encodable {
-                var file: String
-                var stale: [String]
-                var hint: String
-            }
-            if let text = try? JSONOutput.text(Refusal(file: file, stale: items, hint: hint)) { console.line(text) }
-        }
+        if json, let text = try? JSONOutput.text(StalePlanDocument(file: file, stale: items, hint: hint)) { console.line(text) }
         for item in items { console.error("stale: \(item)") }
         console.error("\(file): the saved plan was not applied; nothing was changed. \(hint)")
     }

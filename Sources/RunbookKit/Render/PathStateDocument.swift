@@ -10,12 +10,14 @@ struct PathStateDocument: Encodable {
     /// Of a symbolic link.
     var target: String?
 
-    init(_ state: PathState) {
+    /// `withholdingHash` for a path that holds a secret: a hash of short or guessable content
+    /// gives the content away.
+    init(_ state: PathState, withholdingHash: Bool = false) {
         kind = state.kind.rawValue
         mode = state.kind == .symlink ? nil : state.mode?.octalMode
         uid = state.uid
         gid = state.gid
-        sha256 = state.sha256
+        sha256 = withholdingHash ? nil : state.sha256
         target = state.linkTarget
     }
 }

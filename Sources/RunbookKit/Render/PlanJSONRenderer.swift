@@ -9,11 +9,12 @@ import Glibc
 /// know; a new major `formatVersion` is a break. File content appears only inside diffs, and
 /// secrets are masked by the output's ``Redactor``.
 public struct PlanJSONRenderer {
-    /// Major.minor: the minor grows when keys are added, the major when one changes meaning or goes.
-    public static let formatVersion = "1.0"
+    /// Major.minor, by the rules of docs/JSON.md: 1.1 added `kind`.
+    public static let formatVersion = "1.1"
 
     struct Document: Encodable {
         var formatVersion: String
+        let kind = "plan"
         var runbook: String
         var target: String
         var pendingChanges: Int
