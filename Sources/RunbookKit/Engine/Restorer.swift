@@ -12,6 +12,8 @@ struct Restorer {
         var expected: PathState
         var found: PathState
         var diff: String?
+        /// Its content holds or held a secret: the diff withholds the content, and JSON its hashes too.
+        var holdsSecret: Bool
     }
 
     let host: any Host
@@ -48,7 +50,7 @@ struct Restorer {
                     : UnifiedDiff.make(old: String(decoding: recorded, as: UTF8.self), new: String(decoding: content, as: UTF8.self),
                                        oldLabel: "\(path) (as runbook left it)", newLabel: "\(path) (now)")
             }
-            found.append(Drift(path: path, expected: want, found: now, diff: diff))
+            found.append(Drift(path: path, expected: want, found: now, diff: diff, holdsSecret: holdsSecret.contains(path)))
         }
         return found
     }
