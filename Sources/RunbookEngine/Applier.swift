@@ -40,6 +40,17 @@ public final class Applier {
         public var keptChapters: [String] = []
         /// The chapter that failed; its changes (or, with `atomic`, the whole apply's) were restored.
         public var failedChapter: String?
+
+        package init(snapshotID: Int?, changedSteps: Int, failure: String?, restored: [String], restoreError: String? = nil, quit: Bool, keptChapters: [String] = [], failedChapter: String? = nil) {
+            self.snapshotID = snapshotID
+            self.changedSteps = changedSteps
+            self.failure = failure
+            self.restored = restored
+            self.restoreError = restoreError
+            self.quit = quit
+            self.keptChapters = keptChapters
+            self.failedChapter = failedChapter
+        }
     }
 
     package let prepared: PreparedRunbook

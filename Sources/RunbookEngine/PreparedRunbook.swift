@@ -31,6 +31,9 @@ public struct PreparedRunbook: Sendable {
     /// Every active handler, in runbook order.
     public var handlers: [HandlerStep]
 
+    /// Every step, those whose `when` is false included: what `check` counts.
+    public var stepCount: Int { chapters.reduce(0) { $0 + $1.steps.count + $1.inactive.count } }
+
     public static func prepare(_ runbook: Runbook, variables: ResolvedVariables, registry: StepRegistry = .standard) throws -> PreparedRunbook {
         let (prepared, problems) = try prepareAsFarAsPossible(runbook, variables: variables, unsure: runbook.unsure, registry: registry)
         try DiagnosticCollector(problems).throwIfAny()

@@ -16,6 +16,8 @@ package struct Restorer {
         package var expected: PathState
         package var found: PathState
         package var diff: String?
+        /// Its content holds or held a secret: the diff withholds the content, and JSON its hashes too.
+        package var holdsSecret: Bool
     }
 
     package let host: any Host
@@ -52,7 +54,7 @@ package struct Restorer {
                     : UnifiedDiff.make(old: String(decoding: recorded, as: UTF8.self), new: String(decoding: content, as: UTF8.self),
                                        oldLabel: "\(path) (as runbook left it)", newLabel: "\(path) (now)")
             }
-            found.append(Drift(path: path, expected: want, found: now, diff: diff))
+            found.append(Drift(path: path, expected: want, found: now, diff: diff, holdsSecret: holdsSecret.contains(path)))
         }
         return found
     }

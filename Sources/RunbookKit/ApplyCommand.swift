@@ -43,7 +43,11 @@ package struct ApplyCommand {
         if let (file, plan) = saved {
             try refuseIfStale(plan, file: file, prepared: prepared, host: host)
             guard plan.plan.hasChanges else {
-                console.line(console.style.bold("The saved plan has no changes, and planning again on the target still finds none: nothing to apply."))
+                if session.options.json {
+                    try printJSON(Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: [], quit: false))
+                } else {
+                    console.line(console.style.bold("The saved plan has no changes, and planning again on the target still finds none: nothing to apply."))
+                }
                 return .success
             }
         }
@@ -143,24 +147,7 @@ package struct ApplyCommand {
     }
 
     private func printJSON(_ outcome: Applier.Outcome) throws {
-        struct Summary: Encodable {
-            var ok: Bool
-            var changedSteps: Int
-            var snapshot: Int?
-            var failure: String?
-            var failedChapter: String?
-            var keptChapters: [String]
-            var restored: [String]
-            /// Why restoring failed too, and the command that retries it.
-            var restoreFailure: String?
-            var retry: String?
-            /// The id of the saved plan carried out, for `apply FILE`.
-            var plan: String?
-        }
-        let summary = Summary(ok: outcome.failure == nil, changedSteps: outcome.changedSteps, snapshot: outcome.snapshotID,
-                              failure: outcome.failure, failedChapter: outcome.failedChapter, keptChapters: outcome.keptChapters,
-                              restored: outcome.restored, restoreFailure: outcome.restoreError,
-                              retry: outcome.restoreError == nil ? nil : retry(outcome), plan: saved?.plan.id)
-        session.console.line(try JSONOutput.text(summary))
+        let document = ApplyDocument(outcome, retry: outcome.restoreError == nil ? nil : retry(outcome), plan: saved?.plan.id)
+        session.console.line(try JSONOutput.text(document))
     }
 }

@@ -11,19 +11,21 @@ package struct CheckCommand {
     package let session: Session
 
     package func run() throws -> ExitCode {
+        let console = session.console
+        let runbook = session.options.runbook
         let prepared: PreparedRunbook
         do {
             prepared = try session.prepare()
         } catch {
             guard let problems = Diagnostics(error) else { throw error }
-            RunbookCommand.report(problems.items, console: session.console, json: session.options.json, outcome: nil)
+            if session.options.json { console.line(try JSONOutput.text(CheckDocument(runbook: runbook, problems: problems.items))) }
+            RunbookCommand.explain(problems.items, console: console, outcome: nil)
             return .failure
         }
-        let steps = prepared.chapters.reduce(0) { $0 + $1.steps.count + $1.inactive.count }
         if session.options.json {
-            session.console.line("{\n  \"errors\" : [],\n  \"steps\" : \(steps)\n}")
+            console.line(try JSONOutput.text(CheckDocument(runbook: runbook, prepared: prepared)))
         } else {
-            session.console.line("\(session.options.runbook): \(prepared.chapters.count) chapters, \(steps) steps, \(prepared.variables.declarations.count) variables; no problems found.")
+            console.line("\(runbook): \(prepared.chapters.count) chapters, \(prepared.stepCount) steps, \(prepared.variables.declarations.count) variables; no problems found.")
         }
         return .success
     }

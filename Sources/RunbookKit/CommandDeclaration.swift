@@ -42,7 +42,7 @@ package struct CommandDeclaration: Sendable {
         CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step", "--atomic"]),
                            positional: .optionalPlanFile),
         CommandDeclaration(name: "show", flags: output.union(["--html"]), positional: .planFile),
-        CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(["--no-color", "--force"]),
+        CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(output).union(["--force"]),
                            positional: .optionalSnapshotID),
         CommandDeclaration(name: "snapshots", flags: target.union(output), positional: .optionalShowID),
         CommandDeclaration(name: "help", flags: [], positional: .optionalCommandName),

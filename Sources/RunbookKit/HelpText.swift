@@ -35,7 +35,7 @@ package enum HelpText {
                             here is never printed, but other users of this machine may see
                             this command line in ps: prefer --vars-file for secrets
       --vars-file FILE      NAME=VALUE lines, # comments
-      --json                Machine-readable output
+      --json                One versioned JSON document on stdout, also on errors (docs/JSON.md)
       --no-color            No colour (also when NO_COLOR is set or output is not a terminal)
       -h, --help            This help; `runbook help COMMAND` for one command
       --version             Print the version
@@ -126,7 +126,7 @@ package enum HelpText {
         """,
         "rollback": """
         runbook rollback [SNAPSHOT] [--force] [--runbook DIR] [--var NAME=VALUE]
-                         [--vars-file FILE] [--root DIR] [--state-dir DIR] [--no-color]
+                         [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--no-color]
 
         Restores every path the last apply changed (or SNAPSHOT and every one after it) exactly:
         content, mode, owner, link target or absence, then reruns the affected handlers. If a
@@ -134,7 +134,8 @@ package enum HelpText {
         rollback is itself a snapshot and can be rolled back. Packages stay installed. Nothing is
         changed unless every recorded content it needs is in the state directory, intact. A
         rollback that was killed or failed midway is finished by the next one; until then apply
-        refuses to run.
+        refuses to run. --json prints what it did (or why not) as one document (docs/JSON.md),
+        and the progress on stderr.
         """,
         "snapshots": """
         runbook snapshots [show ID] [--root DIR] [--state-dir DIR] [--json] [--no-color]

@@ -51,7 +51,9 @@ public enum RunbookCommand {
             }
             return code.rawValue
         } catch let lock as StateLock.LockError {
-            console.error("runbook: \(lock)\nWait for it to finish; if that process is gone, the kernel has already released the lock.")
+            let hint = "Wait for it to finish; if that process is gone, the kernel has already released the lock."
+            printErrors([Diagnostic("\(lock)", origin: "runbook", hint: hint)], console: console, json: options.json)
+            console.error("runbook: \(lock)\n\(hint)")
             return ExitCode.locked.rawValue
         } catch let stale as StalePlanRefusal {
             stale.report(to: console, json: options.json)
@@ -63,18 +65,28 @@ public enum RunbookCommand {
             report([diagnostic], console: console, json: options.json)
             return ExitCode.failure.rawValue
         } catch {
+            printErrors([Diagnostic("\(error)", origin: "runbook")], console: console, json: options.json)
             console.error("runbook: error: \(error)")
             return ExitCode.failure.rawValue
         }
     }
 
+    /// A refusal: the errors document with --json, and always the lines for people on stderr.
+    package static func report(_ diagnostics: [Diagnostic], console: Console, json: Bool) {
+        printErrors(diagnostics, console: console, json: json)
+        explain(diagnostics, console: console, outcome: "nothing was changed")
+    }
+
+    /// With --json a failing command still prints one document, so that a script never has to
+    /// parse stderr to learn why.
+    package static func printErrors(_ diagnostics: [Diagnostic], console: Console, json: Bool) {
+        guard json, let text = try? JSONOutput.text(ErrorsDocument(diagnostics)) else { return }
+        console.line(text)
+    }
+
     /// `outcome` ends the count line: what the refusal means for the command that was refused
     /// (nil for `check`, which never changes anything).
-    package static func report(_ diagnostics: [Diagnostic], console: Console, json: Bool, outcome: String? = "nothing was changed") {
-        if json {
-            let items = diagnostics.map { ["location": $0.location?.description ?? $0.origin ?? "", "message": $0.message, "hint": $0.hint ?? ""] }
-            if let text = try? JSONOutput.text(["errors": items]) { console.line(text) }
-        }
+    package static func explain(_ diagnostics: [Diagnostic], console: Console, outcome: String?) {
         for diagnostic in diagnostics { console.error(diagnostic.description) }
         let count = "\(diagnostics.count) error\(diagnostics.count == 1 ? "" : "s")"
         console.error(outcome.map { "\(count); \($0)." } ?? "\(count) found.")

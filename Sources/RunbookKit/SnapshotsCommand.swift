@@ -19,7 +19,7 @@ package struct SnapshotsCommand {
         case nil:
             let manifests = try store.list()
             if session.options.json {
-                console.line(try JSONOutput.text(manifests))
+                console.line(try JSONOutput.text(SnapshotListDocument(stateDirectory: session.state.path.description, manifests: manifests)))
                 return .success
             }
             guard !manifests.isEmpty else {
@@ -28,10 +28,9 @@ package struct SnapshotsCommand {
             }
             console.line(console.style.bold("ID  STARTED                   KIND      OUTCOME                PATHS  CHAPTERS"))
             for manifest in manifests {
-                var outcome = manifest.status.rawValue
+                var outcome = manifest.observedStatus.rawValue
                 if let undoneBy = manifest.undoneBy { outcome += ", undone by \(undoneBy)" }
                 if let continuedBy = manifest.continuedBy { outcome += ", finished by \(continuedBy)" }
-                if manifest.status == .running, !ProcessLiveness.isAlive(manifest.processID) { outcome = "interrupted" }
                 let chapters = manifest.kind == .rollback ? "undoes \(manifest.undoes.map(String.init).joined(separator: ", "))"
                     : manifest.chapters.joined(separator: ", ")
                 console.line("\(pad(manifest.idText, 3)) \(pad(manifest.startedAt, 25)) \(pad(manifest.kind.rawValue, 9)) \(pad(outcome, 22)) \(pad(String(manifest.records.count), 6)) \(chapters)")
@@ -44,10 +43,10 @@ package struct SnapshotsCommand {
                                  hint: "`runbook snapshots` lists them")
             }
             if session.options.json {
-                console.line(try JSONOutput.text(manifest))
+                console.line(try JSONOutput.text(SnapshotDetailDocument(stateDirectory: session.state.path.description, manifest: manifest)))
                 return .success
             }
-            console.line(console.style.bold("Snapshot \(manifest.id): \(manifest.kind.rawValue), \(manifest.status.rawValue)"))
+            console.line(console.style.bold("Snapshot \(manifest.id): \(manifest.kind.rawValue), \(manifest.observedStatus.rawValue)"))
             console.line("started \(manifest.startedAt), finished \(manifest.finishedAt ?? "-"), pid \(manifest.processID)")
             console.line("runbook \(manifest.runbook) on \(manifest.target)")
             if let failure = manifest.failure { console.line("failure: \(failure)") }

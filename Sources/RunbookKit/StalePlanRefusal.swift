@@ -14,14 +14,7 @@ package struct StalePlanRefusal: Error {
     package var hint: String
 
     package func report(to console: Console, json: Bool) {
-        if json {
-            struct Refusal: Encodable {
-                var file: String
-                var stale: [String]
-                var hint: String
-            }
-            if let text = try? JSONOutput.text(Refusal(file: file, stale: items, hint: hint)) { console.line(text) }
-        }
+        if json, let text = try? JSONOutput.text(StalePlanDocument(file: file, stale: items, hint: hint)) { console.line(text) }
         for item in items { console.error("stale: \(item)") }
         console.error("\(file): the saved plan was not applied; nothing was changed. \(hint)")
     }

@@ -24,8 +24,10 @@ public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
         self.hint = hint
     }
 
+    /// Where it points, as the message begins: `FILE:LINE:COL`, the origin, or just `runbook`.
+    public var place: String { location?.description ?? origin ?? "runbook" }
+
     public var description: String {
-        let place = location?.description ?? origin ?? "runbook"
         let suffix = hint.map { " (\($0))" } ?? ""
         return "\(place): error: \(message)\(suffix)"
     }

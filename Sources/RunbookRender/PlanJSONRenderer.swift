@@ -14,11 +14,13 @@ import RunbookHost
 /// know; a new major `formatVersion` is a break. File content appears only inside diffs, and
 /// secrets are masked by the output's ``Redactor``.
 public struct PlanJSONRenderer {
-    /// Major.minor: the minor grows when keys are added, the major when one changes meaning or goes.
-    public static let formatVersion = "1.0"
+    /// Major.minor, by the rules of docs/JSON.md: 1.1 added `kind`, a run's `made`, a step's
+    /// `withheldDiff` and `guardVerdict`.
+    public static let formatVersion = "1.1"
 
     package struct Document: Encodable {
         package var formatVersion: String
+        package let kind = "plan"
         package var runbook: String
         package var target: String
         package var pendingChanges: Int
@@ -113,27 +115,8 @@ public struct PlanJSONRenderer {
         package var packages: [String]?
         package var script: String?
         package var made: [String]?
-        package var before: StateDocument?
-        package var after: StateDocument?
-    }
-
-    package struct StateDocument: Encodable {
-        package var kind: String
-        /// Octal, as `chmod` takes it: "0644".
-        package var mode: String?
-        package var uid: UInt32?
-        package var gid: UInt32?
-        package var sha256: String?
-        package var target: String?
-
-        package init(_ state: PathState) {
-            kind = state.kind.rawValue
-            mode = state.kind == .symlink ? nil : state.mode?.octalMode
-            uid = state.uid
-            gid = state.gid
-            sha256 = state.sha256
-            target = state.linkTarget
-        }
+        package var before: PathStateDocument?
+        package var after: PathStateDocument?
     }
 
     package struct InactiveDocument: Encodable {
@@ -182,9 +165,7 @@ public struct PlanJSONRenderer {
                                       skipped: $0.skipped)
                     })
             })
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+        return try JSONOutput.text(document) + "\n"
     }
 
     package static func document(_ step: StepPlan) -> StepDocument {
@@ -200,7 +181,7 @@ public struct PlanJSONRenderer {
             changes: step.planned.map {
                 ChangeDocument(action: $0.action.rawValue, path: $0.path, packages: $0.packages.isEmpty ? nil : $0.packages,
                                script: $0.script, made: $0.made.isEmpty ? nil : $0.made,
-                               before: $0.before.map(StateDocument.init), after: $0.after.map(StateDocument.init))
+                               before: $0.before.map { PathStateDocument($0) }, after: $0.after.map { PathStateDocument($0) })
             },
             details: ChangeWords.lines(for: step), notes: step.notes, diff: step.diff, withheldDiff: step.withheldDiff,
             guardVerdict: step.verdict.map(VerdictDocument.init), notifies: step.notifies,

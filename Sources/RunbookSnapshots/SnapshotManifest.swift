@@ -70,6 +70,13 @@ public struct SnapshotManifest: Sendable, Codable {
 }
 
 extension SnapshotManifest {
+    /// Recorded as running, but its process is gone: killed midway, and not yet marked interrupted
+    /// by a command that took the lock since.
+    package var wasKilled: Bool { status == .running && processID != getpid() && !ProcessLiveness.isAlive(processID) }
+
+    /// The status as it is, not as the manifest last said: a killed snapshot is interrupted.
+    package var observedStatus: Status { wasKilled ? .interrupted : status }
+
     /// What in it runbook never records, or nil: a rollback must never fill a gap with a guess (a
     /// mode of 0644, an empty link target, a path relative to wherever it runs).
     package var problem: String? {

@@ -170,7 +170,7 @@ public struct SnapshotStore: Sendable {
         // `plan` stays as fast with a long history as with none.
         try ids().filter { id in try snapshotFolder(id, creating: false)?.status("manifest.json") == nil }
             .compactMap { try load($0) }
-            .filter { $0.status == .running && $0.processID != getpid() && !ProcessLiveness.isAlive($0.processID) }
+            .filter(\.wasKilled)
     }
 
     /// Marks an unfinished snapshot as interrupted, so that it is reported once and rolled back by id.
@@ -218,10 +218,6 @@ public struct SnapshotStore: Sendable {
 
     private func isUnfinishedRollback(_ manifest: SnapshotManifest) -> Bool {
         guard manifest.kind == .rollback, manifest.continuedBy == nil, manifest.undoneBy == nil else { return false }
-        switch manifest.status {
-        case .interrupted: return true
-        case .running: return manifest.processID != getpid() && !ProcessLiveness.isAlive(manifest.processID)
-        case .succeeded, .failed, .partial: return false
-        }
+        return manifest.observedStatus == .interrupted
     }
 }

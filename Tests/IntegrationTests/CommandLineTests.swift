@@ -35,7 +35,7 @@ final class CommandLineTests: XCTestCase {
         WrongLine(arguments: ["plan", "--step"], says: "plan does not take --step"),
         WrongLine(arguments: ["rollback", "--only", "01-configure/1"], says: "rollback does not take --only"),
         WrongLine(arguments: ["rollback", "--chapter", "01-configure"], says: "rollback does not take --chapter"),
-        WrongLine(arguments: ["rollback", "--json"], says: "rollback does not take --json"),
+        WrongLine(arguments: ["rollback", "--html", "review.html"], says: "rollback does not take --html"),
         WrongLine(arguments: ["rollback", "1", "2"], says: "rollback takes at most one snapshot id"),
         WrongLine(arguments: ["rollback", "last"], says: "rollback takes a snapshot id, a whole number, not 'last'"),
         WrongLine(arguments: ["snapshots", "--var", "port=1"], says: "snapshots does not take --var"),

@@ -26,10 +26,10 @@ final class SecretLeakTests: XCTestCase {
         let target = ["--root", box.root.path, "--state-dir", box.state.path]
         let common = ["--runbook", runbook] + target + extra
         for arguments in [["plan"], ["plan", "--json"], ["apply"], ["plan"], ["check", "--json"], ["plan", "--var", "port=not-a-number"],
-                          ["plan", "--var", "nope=1"], ["rollback"], ["apply", "--json"], ["plan", "--json"]] {
+                          ["plan", "--var", "nope=1"], ["rollback"], ["rollback", "--json"], ["apply", "--json"], ["plan", "--json"]] {
             transcript += try RunbookBinary.run(arguments + common).all
         }
-        for arguments in [["snapshots"], ["snapshots", "show", "1"], ["snapshots", "show", "1", "--json"]] {
+        for arguments in [["snapshots"], ["snapshots", "--json"], ["snapshots", "show", "1"], ["snapshots", "show", "1", "--json"]] {
             transcript += try RunbookBinary.run(arguments + target).all
         }
         // The --step prompts show each step's plan; answered "all" at the first.

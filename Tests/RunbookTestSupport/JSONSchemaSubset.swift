@@ -1,9 +1,9 @@
 import Foundation
 
-/// Validates a JSON document against the subset of JSON Schema that docs/PLAN-JSON.md uses:
-/// `type`, `required`, `properties`, `items`, `enum` and `$ref` to a name under `definitions`.
-/// Stricter than JSON Schema in one way, on purpose: a key the schema doesn't list is a problem,
-/// so the document can't fall behind what runbook writes.
+/// Validates a JSON document against the subset of JSON Schema that docs/PLAN-JSON.md and
+/// docs/JSON.md use: `type`, `required`, `properties`, `items`, `enum`, `pattern` and `$ref` to a
+/// name under `definitions`. Stricter than JSON Schema in one way, on purpose: a key the schema
+/// doesn't list is a problem, so the document can't fall behind what runbook writes.
 public struct JSONSchemaSubset {
     /// A decoded JSON value that keeps booleans and numbers apart.
     public indirect enum Value: Decodable, CustomStringConvertible {
@@ -35,13 +35,25 @@ public struct JSONSchemaSubset {
     }
 
     let root: Value
+    /// Those of every schema block in the file, so that documents described apart share them.
+    let definitions: [String: Value]
 
-    /// The first ```` ```json schema ```` block of a Markdown file.
-    public init(markdown: URL) throws {
-        let text = try String(contentsOf: markdown, encoding: .utf8)
-        guard let start = text.range(of: "```json schema\n"), let end = text.range(of: "\n```", range: start.upperBound..<text.endIndex)
-        else { throw SchemaError(description: "\(markdown.path) has no ```json schema block") }
-        root = try JSONDecoder().decode(Value.self, from: Data(text[start.upperBound..<end.lowerBound].utf8))
+    /// A ```` ```json schema ```` block of a Markdown file: the one whose `$id` is `id`, or the
+    /// first. A file that describes several documents gives each its own block.
+    public init(markdown: URL, id: String? = nil) throws {
+        var text = try String(contentsOf: markdown, encoding: .utf8)[...]
+        var blocks: [Value] = []
+        while let start = text.range(of: "```json schema\n"), let end = text.range(of: "\n```", range: start.upperBound..<text.endIndex) {
+            blocks.append(try JSONDecoder().decode(Value.self, from: Data(text[start.upperBound..<end.lowerBound].utf8)))
+            text = text[end.upperBound...]
+        }
+        guard let chosen = blocks.first(where: { id == nil || $0["$id"]?.text == id }) else {
+            throw SchemaError(description: "\(markdown.path) has no ```json schema block" + (id.map { " with \"$id\": \"\($0)\"" } ?? ""))
+        }
+        root = chosen
+        definitions = blocks.reduce(into: [:]) { all, block in
+            if case .object(let named)? = block["definitions"] { all.merge(named) { first, _ in first } }
+        }
     }
 
     struct SchemaError: Error, CustomStringConvertible { var description: String }
@@ -53,13 +65,16 @@ public struct JSONSchemaSubset {
 
     private func problems(_ value: Value, _ schema: Value, at path: String) -> [String] {
         if let name = schema["$ref"]?.text {
-            guard let definition = root["definitions"]?[name] else { return ["\(path): the schema has no definition '\(name)'"] }
+            guard let definition = definitions[name] else { return ["\(path): the schema has no definition '\(name)'"] }
             return problems(value, definition, at: path)
         }
         if let type = schema["type"]?.text, !matches(value, type) { return ["\(path): expected \(type), found \(value)"] }
         var found: [String] = []
         if case .array(let allowed)? = schema["enum"], !allowed.contains(where: { $0.description == value.description }) {
             found.append("\(path): \(value) is not one of \(allowed)")
+        }
+        if let pattern = schema["pattern"]?.text, case .string(let text) = value, text.range(of: pattern, options: .regularExpression) == nil {
+            found.append("\(path): \(value) does not match \(pattern)")
         }
         switch value {
         case .object(let members):

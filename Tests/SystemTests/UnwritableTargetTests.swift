@@ -73,10 +73,11 @@ final class UnwritableTargetTests: XCTestCase {
         let show = try RunbookBinary.run(["snapshots", "show", "1", "--json", "--root", root.path,
                                           "--state-dir", base.appendingPathComponent("state").path])
         XCTAssertEqual(show.status, 0, show.all)
-        let manifest = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
-        XCTAssertEqual(manifest?["status"] as? String, "failed")
-        XCTAssertNotNil(manifest?["finishedAt"])
-        let records = manifest?["records"] as? [[String: Any]] ?? []
+        let shown = try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any]
+        let snapshot = shown?["snapshot"] as? [String: Any]
+        XCTAssertEqual(snapshot?["status"] as? String, "failed")
+        XCTAssertNotNil(snapshot?["finishedAt"])
+        let records = shown?["records"] as? [[String: Any]] ?? []
         XCTAssertFalse(records.isEmpty)
         XCTAssertTrue(records.allSatisfy { $0["before"] != nil }, "\(records)")
     }
