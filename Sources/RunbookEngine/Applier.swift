@@ -148,18 +148,21 @@ public final class Applier {
             recorder = try state.snapshots.begin(kind: .apply, runbook: prepared.runbook.directory, target: host.displayName,
                                                   chapters: selectedChapters.filter { !$0.steps.isEmpty }.map(\.chapter.name),
                                                   plan: options.savedPlan?.id)
+            let redactor = redactor
+            recorder?.contentHoldsSecret = { redactor.appears(in: $0) }
         }
         let executor = ChangeExecutor(host: host, recorder: recorder)
         for change in plan.changes {
             do {
-                try executor.perform(change, step: plan.step, notifies: plan.notifies, sensitive: step.isSensitive)
+                let heldSecret = change.path.map(sensitivePaths.contains) == true
+                try executor.perform(change, step: plan.step, notifies: plan.notifies, sensitive: step.isSensitive || heldSecret)
             } catch let failure as StepFailure {
                 throw failure
             } catch {
                 throw StepFailure(step: plan.step, message: "\(error)")
             }
         }
-        guard let validation = plan.validation, policy.skipReason(for: .validations) == nil else { return }
+        guard let validation = plan.validation else { return }
         let result = try run(validation, for: plan.step)
         if !result.succeeded {
             throw StepFailure(step: plan.step, message: "validation `\(validation.script)` failed with exit \(result.status)",

@@ -83,8 +83,21 @@ package final class PlanningView: SystemView {
         return packages!.contains(package) || pendingInstaller(of: package) != nil
     }
 
+    /// On a target that sets no owners, a name needs no account there: the owner change it would
+    /// give is left out whatever the id (``TargetPolicy``), so a sandbox rehearses a runbook whose
+    /// users only its packages bring.
+    package func userID(named name: String) -> UInt32? {
+        host.userID(named: name) ?? (policy.setsOwners ? nil : Self.ownerNeverSet)
+    }
+
+    package func groupID(named name: String) -> UInt32? {
+        host.groupID(named: name) ?? (policy.setsOwners ? nil : Self.ownerNeverSet)
+    }
+
+    private static let ownerNeverSet = UInt32.max
+
     package func evaluate(_ command: ShellCommand) throws -> ProcessResult? {
-        guard host.capabilities.contains(.processes) else { return nil }
+        guard policy.runsCommands else { return nil }
         return try host.run(command)
     }
 

@@ -1,3 +1,4 @@
+import FoundationEssentials
 import RunbookSteps
 import RunbookSnapshots
 import RunbookModel
@@ -19,6 +20,12 @@ public struct Redactor: Sendable {
     }
 
     public static let none = Redactor(secrets: [])
+
+    /// Whether any secret appears in `data`, as it would be written in a file.
+    package func appears(in data: Data) -> Bool {
+        let text = String(decoding: data, as: UTF8.self)
+        return secrets.contains { text.utf8Offset(of: $0) != nil }
+    }
 
     public func redact(_ text: String) -> String {
         secrets.reduce(text) { $0.replacingEvery($1, with: Self.mask) }

@@ -18,24 +18,33 @@ package struct TargetPolicy: Sendable {
     /// keeps what the step would do, so a reviewer still sees it.
     package func admit(_ plan: StepPlan) -> StepPlan {
         guard plan.outcome == .change else { return plan }
+        var admitted = plan
+        if let reason = skipReason(for: .validations), plan.validation != nil {
+            // Said, not implied: "validated with `nginx -t`" would be a promise nothing keeps here.
+            admitted.validation = nil
+            admitted.notes.append(reason)
+        }
         let refused = plan.changes.filter { !capabilities.isSuperset(of: $0.needs) }
-        guard !refused.isEmpty else { return plan }
+        guard !refused.isEmpty else { return admitted }
         var reasons: [String] = []
         for change in refused where !reasons.contains(Self.reason(for: change)) { reasons.append(Self.reason(for: change)) }
-        var admitted = plan
         admitted.changes.removeAll { !capabilities.isSuperset(of: $0.needs) }
         if admitted.changes.isEmpty {
             admitted.outcome = .skipped(reasons.joined(separator: "; "))
-            admitted.validation = nil
         } else {
             admitted.notes += reasons
         }
         return admitted
     }
 
+    /// Whether a command runs here at all: a guard that is not run leaves its step's verdict open.
+    package var runsCommands: Bool { capabilities.contains(.processes) }
+
+    package var setsOwners: Bool { capabilities.contains(.ownership) }
+
     /// Why a handler, a check or a `validate=` command is skipped here; nil when it runs.
     package func skipReason(for command: CommandRole) -> String? {
-        capabilities.contains(.processes) ? nil : "--root: \(command.rawValue) do not run"
+        runsCommands ? nil : "--root: \(command.rawValue) do not run"
     }
 
     package enum CommandRole: String {
@@ -44,7 +53,7 @@ package struct TargetPolicy: Sendable {
 
     /// A value still at the declaration's example is worth a warning on a real server; in a
     /// sandbox the example is the point.
-    package var warnsAboutExampleValues: Bool { capabilities.contains(.processes) }
+    package var warnsAboutExampleValues: Bool { runsCommands }
 
     private static func reason(for change: Change) -> String {
         switch change {

@@ -50,6 +50,11 @@ package struct ApplyCommand {
                 }
                 return .success
             }
+        } else {
+            // What planning finds wrong (an unknown user, a directory where a file goes) is refused
+            // before anything changes, not when the apply reaches that chapter.
+            _ = try Planner(prepared: prepared, host: host, selection: session.selection,
+                            sensitivePaths: try session.state.snapshots.sensitivePaths()).plan()
         }
         let renderer = ApplyEventRenderer(style: console.style)
         let planRenderer = PlanTextRenderer(style: console.style)

@@ -89,12 +89,12 @@ public struct RunbookLoader {
                 guard block.isFenced else {
                     if let first = block.body.lines(omittingEmpty: true).first,
                        let info = first.trimmingBlanks().firstFenceInfo,
-                       case (_, let words, let kind?)? = try? classify(info, at: SourceLocation(file: file, line: block.line)) {
+                       let meant = meantStep(info, at: SourceLocation(file: file, line: block.line)) {
                         problems.record(Diagnostic("this step is indented four or more columns, so Markdown shows it as plain text and it would never run",
                                                    at: SourceLocation(file: file, line: block.line, column: block.column),
                                                    hint: "indent the fence by at most three spaces, and not with a tab"))
-                        unsure.noteUnreadable(kind: kind, words: words)
-                        stepNumber += kind == .vars ? 0 : 1
+                        unsure.noteUnreadable(kind: meant.kind, words: meant.words, vocabulary: vocabulary)
+                        stepNumber += meant.kind == .vars ? 0 : 1
                     }
                     continue
                 }
@@ -141,7 +141,7 @@ public struct RunbookLoader {
                 let unclosed = Self.unclosedPlaceholders(in: step)
                 guard unclosed.isEmpty else {
                     problems.record(contentsOf: unclosed)
-                    unsure.noteUnreadable(kind: kind, words: words)
+                    unsure.noteUnreadable(kind: kind, words: words, vocabulary: vocabulary)
                     continue
                 }
                 steps.append(step)
@@ -149,7 +149,7 @@ public struct RunbookLoader {
         }
         for (problem, kind, words) in stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file) {
             problems.record(problem)
-            unsure.noteUnreadable(kind: kind, words: words)
+            unsure.noteUnreadable(kind: kind, words: words, vocabulary: vocabulary)
         }
         let chapter = Chapter(name: chapterName, file: file, title: title ?? chapterName, steps: steps, variables: variables)
         return ParsedChapter(chapter: chapter, problems: problems.items, unsure: unsure)
@@ -192,7 +192,9 @@ public struct RunbookLoader {
     /// The language word, the attribute words and the step kind (nil for a block that is not a step).
     package func classify(_ rawInfo: String, at start: SourceLocation) throws -> (String, [InfoWord], StepKind?) {
         let looseWords = rawInfo.utf8.split(whereSeparator: { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") })
-        let mentionsStep = looseWords.dropFirst().contains { word in
+        // The language word is the first one, when it has no `=`: `file=/x` alone is a step.
+        let afterLanguage = looseWords.first.map { $0.contains(UInt8(ascii: "=")) } == true ? looseWords[...] : looseWords.dropFirst()
+        let mentionsStep = afterLanguage.contains { word in
             let key = word.split(separator: UInt8(ascii: "="), maxSplits: 1).first.map { String(decoding: $0, as: UTF8.self) } ?? ""
             return vocabulary.markerWords.contains(key) || vocabulary.anyStepAttribute.contains(key)
         }
@@ -256,6 +258,18 @@ public struct RunbookLoader {
         return (language, words, kind)
     }
 
+    /// What an info string means as a step, for a block Markdown will never show as one (indented,
+    /// or behind a backtick fence): nil when it is no step. One whose info string has errors meant
+    /// a step all the same, with a kind unknown, or the block would vanish without a word.
+    func meantStep(_ info: String, at location: SourceLocation) -> (kind: StepKind?, words: [InfoWord])? {
+        do {
+            guard case (_, let words, let kind?) = try classify(info, at: location) else { return nil }
+            return (kind, words)
+        } catch {
+            return (nil, InfoStringParser.looseWords(in: info, at: location))
+        }
+    }
+
     /// Which words of an info string are compared with the step words.
     package enum TypoScope {
         /// Every word after the language word (the first word, when it has no `=`), which is
@@ -282,22 +296,21 @@ public struct RunbookLoader {
     /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
     /// step as a paragraph, and it would silently never run.
     package func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock],
-                                       file: String) -> [(Diagnostic, StepKind, [InfoWord])] {
+                                       file: String) -> [(Diagnostic, StepKind?, [InfoWord])] {
         var insideCode = [Bool](repeating: false, count: lines.count + 2)
         for block in codeBlocks {
             let newlines = block.body.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
             let bodyLines = newlines + (block.body.isEmpty || block.body.utf8.last == UInt8(ascii: "\n") ? 0 : 1)
             for number in block.line...min(max(block.line, block.bodyLine + bodyLines), lines.count + 1) { insideCode[number] = true }
         }
-        var found: [(Diagnostic, StepKind, [InfoWord])] = []
+        var found: [(Diagnostic, StepKind?, [InfoWord])] = []
         for number in 1...max(1, lines.count) where !insideCode[number] {
             let bytes = lines.lineBytes(number)
             let indent = bytes.prefix { $0 == UInt8(ascii: " ") }.count
             guard indent <= 3, bytes.dropFirst(indent).starts(with: "```".utf8) else { continue }
             let index = number - 1
             let info = String(lines.line(number).dropFirst(indent).drop { $0 == "`" })
-            guard info.contains("`"),
-                  case (_, let words, let kind?)? = try? classify(info, at: SourceLocation(file: file, line: index + 1)) else { continue }
+            guard info.contains("`"), let (kind, words) = meantStep(info, at: SourceLocation(file: file, line: index + 1)) else { continue }
             found.append((Diagnostic("this looks like a step, but a backtick fence's info string cannot hold a backtick, so Markdown shows it as plain text and it would never run",
                                      at: SourceLocation(file: file, line: index + 1, column: indent + 1),
                                      hint: "fence the block with ~~~ instead"), kind, words))

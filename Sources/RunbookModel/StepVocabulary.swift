@@ -35,7 +35,8 @@ public struct StepVocabulary: Sendable {
     /// The kind `marker` names in a block of `language`: one declared for that language wins.
     package func description(marker: String, language: String) -> StepDescription? {
         let candidates = descriptions.filter { $0.marker == marker }
-        return candidates.first { $0.language == language } ?? candidates.first { $0.language == nil }
+        // `HTTP check` is an http check: a language word in other letter case still means the language.
+        return candidates.first { $0.language == language.lowercased() } ?? candidates.first { $0.language == nil }
     }
 
     public func description(of kind: StepKind) -> StepDescription? { descriptions.first { $0.kind == kind } }

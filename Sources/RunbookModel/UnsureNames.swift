@@ -35,10 +35,14 @@ public struct UnsureNames: Sendable {
     }
 
     /// A step or `vars` block that cannot be read as one: the handler it names, or any variable.
-    package mutating func noteUnreadable(kind: StepKind, words: [InfoWord]) {
+    /// With no kind (its info string has errors), whatever its words may have meant.
+    package mutating func noteUnreadable(kind: StepKind?, words: [InfoWord], vocabulary: StepVocabulary) {
         switch kind {
-        case .handler: noteHandler(words.first { $0.key == "handler" }?.value)
-        case .vars: anyVariable = true
+        case .handler?: noteHandler(words.first { $0.key == "handler" }?.value)
+        case .vars?: anyVariable = true
+        case nil:
+            noteHandlers(in: words, vocabulary: vocabulary)
+            if Self.mayBeVarsBlock(words, vocabulary: vocabulary) { anyVariable = true }
         default: break
         }
     }

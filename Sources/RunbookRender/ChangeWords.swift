@@ -51,7 +51,7 @@ package enum ChangeWords {
             }
         case .create:
             if after.kind == .directory { return ["create directory \(path)"] }
-            return ["create \(path) (mode \(after.mode?.octalMode ?? "?"))"] + withheld(change, in: step) + owner(from: before, to: after)
+            return ["create \(path) (mode \(after.mode?.octalMode ?? "?"))"] + withheld(change, in: step) + owner(from: before, to: after, would: would)
         case .update:
             var lines: [String] = []
             if before.kind == .symlink {
@@ -62,9 +62,11 @@ package enum ChangeWords {
                     lines.append("update \(path)")
                     lines += withheld(change, in: step)
                 }
-                if let old = before.mode, let new = after.mode, old != new { lines.append("mode \(old.octalMode) → \(new.octalMode)") }
+                if let old = before.mode, let new = after.mode, old != new {
+                    lines.append("\(would ? "change " : "")mode \(old.octalMode) → \(new.octalMode)")
+                }
             }
-            return lines + owner(from: before, to: after)
+            return lines + owner(from: before, to: after, would: would)
         }
     }
 
@@ -73,9 +75,9 @@ package enum ChangeWords {
         return [withheld.sentence(oldSHA256: change.before?.sha256, newSHA256: change.after?.sha256)]
     }
 
-    private static func owner(from before: PathState, to after: PathState) -> [String] {
+    private static func owner(from before: PathState, to after: PathState, would: Bool) -> [String] {
         guard let uid = after.uid, let gid = after.gid, before.uid != uid || before.gid != gid else { return [] }
         let old = before.uid.map { "\($0):\(before.gid.map(String.init) ?? "?")" }
-        return ["owner \(old.map { "\($0) → " } ?? "")\(uid):\(gid)"]
+        return ["\(would ? "change " : "")owner \(old.map { "\($0) → " } ?? "")\(uid):\(gid)"]
     }
 }

@@ -37,11 +37,16 @@ public final class SnapshotRecorder {
     }
 
     /// Records what is at `path` now, unless this snapshot already holds its prior state.
+    /// Whether content holds a secret the runbook knows now; set by the applier.
+    package var contentHoldsSecret: @Sendable (Data) -> Bool = { _ in false }
+
     public func recordBefore(_ path: String, on host: any Host, stepID: String, notifies: [String], sensitive: Bool) throws {
         guard chapterPaths.insert(path).inserted else { return }
         let (state, content) = try PathState.observe(path, on: host)
         if let content { _ = try store.storeBlob(content) }
-        let record = PathRecord(path: path, stepID: stepID, notifies: notifies, before: state, after: nil, sensitive: sensitive)
+        // What was there may hold a secret the new content doesn't: a rollback must not show it either.
+        let holdsSecret = sensitive || content.map(contentHoldsSecret) == true
+        let record = PathRecord(path: path, stepID: stepID, notifies: notifies, before: state, after: nil, sensitive: holdsSecret)
         chapterBaseline.append(record)
         guard recordedPaths.insert(path).inserted else { return }
         try journal.append(SnapshotJournal.Entry(event: .before, record: record))

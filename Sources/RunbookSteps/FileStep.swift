@@ -155,7 +155,7 @@ public struct FileStep: ChangingStep {
         var gid = current?.gid ?? 0
         for (name, isUser) in [(owner, true), (group, false)] {
             guard let name else { continue }
-            let id = isUser ? view.host.userID(named: name) : view.host.groupID(named: name)
+            let id = isUser ? view.userID(named: name) : view.groupID(named: name)
             guard let id else {
                 if let installer = view.pendingPackages.first {
                     return (nil, "\(isUser ? "user" : "group") \(name) does not exist yet; \(installer.stepID) installs \(installer.name), which may add it")

@@ -76,12 +76,12 @@ public struct RunStep: ChangingStep {
         case .always:
             return run(.always)
         case .creates(let path):
-            if try view.status(path) != nil, view.pendingProvider(of: path) == nil {
-                return StepPlan(step: info, outcome: .unchanged("\(path) exists"), notifies: notifies)
+            // Apply runs the steps in order, so a path an earlier step makes is there by the time this one looks.
+            if try view.status(path) != nil {
+                let reason = view.pendingProvider(of: path).map { "\(path) exists once \($0) has run" } ?? "\(path) exists"
+                return StepPlan(step: info, outcome: .unchanged(reason), notifies: notifies)
             }
-            var plan = run(.missing(path: path))
-            if let note = view.pendingNote(forPath: path) { plan.notes.append(note) }
-            return plan
+            return run(.missing(path: path))
         case .unless(let command), .onlyIf(let command):
             let isUnless = if case .unless = guardCondition { true } else { false }
             let name = isUnless ? "unless" : "onlyif"

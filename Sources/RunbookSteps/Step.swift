@@ -113,9 +113,4 @@ extension SystemView {
         let names = pendingPackages.filter { $0.stepID == last.stepID }.map(\.name).joined(separator: ", ")
         return "\(last.stepID) installs \(names) first"
     }
-
-    /// "nginx is not installed yet; 02-nginx/1 installs it", when a pending change explains a gap.
-    package func pendingNote(forPath path: String) -> String? {
-        pendingProvider(of: path).map { "\(path) does not exist yet; \($0) creates it" }
-    }
 }

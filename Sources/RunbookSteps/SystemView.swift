@@ -13,6 +13,9 @@ public protocol SystemView {
     func status(_ path: String) throws -> FileStatus?
     func read(_ path: String) throws -> Data
     func isInstalled(package: String) throws -> Bool
+    /// The target's user and group ids, by name; nil when there is no such account.
+    func userID(named name: String) -> UInt32?
+    func groupID(named name: String) -> UInt32?
     /// Runs a guard, which only looks; nil when the target runs no commands.
     func evaluate(_ command: ShellCommand) throws -> ProcessResult?
     /// The id of an earlier step that will create or change `path`, if one is pending.

@@ -102,3 +102,32 @@ final class StepRegistryTests: XCTestCase {
         XCTAssertEqual(documented, rows, "docs/FORMAT.md's table of kinds must list exactly the step definitions")
     }
 }
+
+/// Info strings that once slipped past the loader as ordinary code.
+final class StepRecognitionTests: XCTestCase {
+    func chapter(_ text: String) throws -> Chapter {
+        try RunbookLoader(displayDirectory: "rb").parseChapter(data: Data(text.utf8), name: "01-a.md", file: "rb/01-a.md")
+    }
+
+    func testABacktickFenceWhoseStepHasAnErrorIsStillRefused() {
+        for info in ["sh run always `quiet`", "sh run `always`", "sh `run` always", "sh file=/x `y`"] {
+            XCTAssertThrowsError(try chapter("# T\n\n```\(info)\necho one\n```\n\n```ini file=/etc/important.conf\nimportant\n```\n"), info) { error in
+                XCTAssertTrue("\(error)".contains("cannot hold a backtick"), "\(info): \(error)")
+            }
+        }
+    }
+
+    func testAMarkerAloneIsAStepNotALanguage() throws {
+        XCTAssertEqual(try chapter("# T\n\n```file=/etc/x\nx\n```\n").steps.map(\.kind.rawValue), ["file"])
+        XCTAssertEqual(try chapter("# T\n\n```absent=/etc/x\nrm /etc/x\n```\n").steps.map(\.kind.rawValue), ["absent"])
+        XCTAssertThrowsError(try chapter("# T\n\n```mode=0600\nx\n```\n")) { error in
+            XCTAssertTrue("\(error)".contains("names no step kind"), "\(error)")
+        }
+    }
+
+    func testTheHTTPLanguageInAnyLetterCaseMakesAnHTTPCheck() throws {
+        for language in ["http", "HTTP", "Http"] {
+            XCTAssertEqual(try chapter("# T\n\n```\(language) check\nGET http://x/\n```\n").steps.map(\.kind.rawValue), ["http-check"], language)
+        }
+    }
+}

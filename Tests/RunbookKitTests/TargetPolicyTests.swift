@@ -35,7 +35,9 @@ final class TargetPolicyTests: XCTestCase {
         let admitted = sandbox.admit(plan([write, .setOwner(path: "/etc/x", uid: 0, gid: 0)]))
         XCTAssertEqual(admitted.outcome, .change)
         XCTAssertEqual(admitted.changes, [write])
-        XCTAssertEqual(admitted.notes, ["--root: owner and group are not set"])
+        XCTAssertEqual(admitted.notes, ["--root: validations do not run", "--root: owner and group are not set"],
+                       "a validate= that would not run is said, not implied")
+        XCTAssertNil(admitted.validation)
     }
 
     func testTheMachineItselfDoesEverything() {
