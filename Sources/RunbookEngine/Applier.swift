@@ -97,6 +97,7 @@ public final class Applier {
                 convergedChapters.append(chapter.chapter.name)
                 if quit {
                     try recorder?.finish(.succeeded)
+                    try keepGivenValues()
                     return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: true)
                 }
             }
@@ -104,7 +105,16 @@ public final class Applier {
             return try fail(error, changed: changed)
         }
         try recorder?.finish(.succeeded)
+        try keepGivenValues()
         return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: false)
+    }
+
+    /// Only an apply that succeeded keeps the values it was given: they are what the target now
+    /// holds, so later plans and applies start from them.
+    private func keepGivenValues() throws {
+        let variables = prepared.variables
+        try state.keep(variables.givenNow, secrets: Set(variables.declarations.values.filter(\.isSecret).map(\.name)),
+                       snapshot: recorder?.id)
     }
 
     private func run(_ chapter: PreparedRunbook.PreparedChapter) throws -> (changed: Int, quit: Bool) {

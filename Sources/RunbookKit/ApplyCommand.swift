@@ -29,7 +29,9 @@ package struct ApplyCommand {
 
     package func run() throws -> ExitCode {
         let earlier = saved.map { Self.givenValues(of: $0.plan) } ?? []
-        try session.selection.validate(against: try session.prepare(after: earlier))
+        let checked = try session.prepare(after: earlier)
+        try session.selection.validate(against: checked)
+        try DiagnosticCollector(TargetPolicy(host: session.host).exampleRefusals(checked.variables)).throwIfAny()
         try FaultInjection.throwingPoint("apply:prepared")
         let console = session.console
         let lock = try session.takeLock(for: "apply", markingInterrupted: true)
@@ -93,10 +95,8 @@ package struct ApplyCommand {
     /// The values the plan was given, to be given again: the plan's own, never guessed anew.
     private static func givenValues(of saved: SavedPlan) -> [VariableInput] {
         saved.plan.variables.compactMap { variable in
-            switch variable.source {
-            case .commandLine, .varsFile: variable.value.map { VariableInput(name: variable.name, value: $0, location: nil) }
-            case .kept, .generated, .declarationDefault: nil
-            }
+            guard variable.source.isGivenNow else { return nil }
+            return variable.value.map { VariableInput(name: variable.name, value: $0, location: nil) }
         }
     }
 

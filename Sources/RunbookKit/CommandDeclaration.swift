@@ -45,6 +45,7 @@ package struct CommandDeclaration: Sendable {
         CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(output).union(["--force"]),
                            positional: .optionalSnapshotID),
         CommandDeclaration(name: "snapshots", flags: target.union(output), positional: .optionalShowID),
+        CommandDeclaration(name: "vars", flags: runbookInput.union(target).union(output).union(["--forget"]), positional: .none),
         CommandDeclaration(name: "help", flags: [], positional: .optionalCommandName),
     ]
 
@@ -56,11 +57,11 @@ package struct CommandDeclaration: Sendable {
     package static let knownFlags: [String: Bool] = [
         "--runbook": true, "--root": true, "--state-dir": true, "--var": true, "--vars-file": true, "--chapter": true,
         "--only": true, "--html": true, "--out": true, "--json": false, "--no-color": false, "--step": false, "--atomic": false,
-        "--force": false,
+        "--force": false, "--forget": true,
     ]
 
     /// The flags that may be given more than once; any other given twice is ambiguous.
-    package static let repeatableFlags: Set<String> = ["--var", "--vars-file", "--chapter", "--only"]
+    package static let repeatableFlags: Set<String> = ["--var", "--vars-file", "--chapter", "--only", "--forget"]
 
     /// Flags every command takes, even `help`.
     package static let universalFlags: Set<String> = ["-h", "--help", "--version"]

@@ -35,6 +35,8 @@ public struct CommandLineOptions: Sendable {
     public var chapters: [String] = []
     public var only: [String] = []
     public var force = false
+    /// `vars --forget NAME`: the kept values to drop.
+    public var forget: [String] = []
     public var help = false
     public var version = false
 
@@ -88,7 +90,7 @@ public struct CommandLineOptions: Sendable {
                 return given
             }
             if given.contains(flag), !CommandDeclaration.repeatableFlags.contains(flag) {
-                throw UsageError("\(flag) is given twice", hint: "give it once; only --var, --vars-file, --chapter and --only repeat")
+                throw UsageError("\(flag) is given twice", hint: "give it once; only --var, --vars-file, --chapter, --only and --forget repeat")
             }
             given.append(flag)
             // `--vars-file secret=KEY` meant `--var`: the word looks like an assignment, and
@@ -117,6 +119,7 @@ public struct CommandLineOptions: Sendable {
             case "--html": htmlFile = try pathOrName()
             case "--out": outFile = try pathOrName()
             case "--force": force = true
+            case "--forget": forget.append(try pathOrName())
             case "--version": version = true
             default: help = true
             }

@@ -23,6 +23,8 @@ package enum HelpText {
       show PLANFILE         Render a saved plan as text, --json or --html FILE (reads no target).
       rollback [SNAPSHOT]   Restore the state from before the last apply, or before SNAPSHOT.
       snapshots [show ID]   List snapshots, or show what one recorded (secrets masked).
+      vars                  List every variable: its value, where it comes from, what it may be;
+                            --forget NAME drops a value kept from an earlier apply.
 
     OPTIONS (each command takes the ones its own help lists; any other word is refused, exit 64)
       --runbook DIR         The runbook folder (default: ./Runbook)
@@ -31,7 +33,8 @@ package enum HelpText {
       --state-dir DIR       Snapshots, lock and generated secrets (default /var/lib/runbook,
                             or ROOT/var/lib/runbook with --root). It must be runbook's own:
                             a link, another user's, or one holding other files is refused
-      --var NAME=VALUE      Set a variable (repeatable; wins over --vars-file). A secret given
+      --var NAME=VALUE      Set a variable (repeatable; wins over --vars-file, and a successful
+                            apply keeps it for later plans and applies). A secret given
                             here is never printed, but other users of this machine may see
                             this command line in ps: prefer --vars-file for secrets
       --vars-file FILE      NAME=VALUE lines, # comments
@@ -52,6 +55,7 @@ package enum HelpText {
       runbook apply --root /tmp/sandbox && runbook rollback --root /tmp/sandbox
       sudo runbook plan --out reviewed.plan && sudo runbook apply reviewed.plan
       sudo runbook plan --var domain=inference.example.com
+      sudo runbook vars                             # the values in effect, and where each comes from
       sudo runbook apply --step                     # follow the article step by step
 
     The format is documented in docs/FORMAT.md.
@@ -101,6 +105,10 @@ package enum HelpText {
         apply restores what the failing chapter changed, reruns the handlers it ran, exits 1
         naming the step's file:line, and keeps the chapters before it, which converged and passed
         their checks. `runbook rollback` still returns to the state from before the whole apply.
+        An apply that succeeds keeps the values given to it with --var and --vars-file, and later
+        plans and applies reuse them (`runbook vars` lists them). On a live host it refuses to run
+        (exit 1) while a variable is still its declaration's example= value, like domain; under
+        --root the example works.
 
           --step          ask before each step, showing its heading and plan
           --atomic        on a failure, restore everything this apply changed, every chapter
@@ -136,6 +144,27 @@ package enum HelpText {
         rollback that was killed or failed midway is finished by the next one; until then apply
         refuses to run. --json prints what it did (or why not) as one document (docs/JSON.md),
         and the progress on stderr.
+        """,
+        "vars": """
+        runbook vars [--forget NAME] [--runbook DIR] [--var NAME=VALUE] [--vars-file FILE]
+                     [--root DIR] [--state-dir DIR] [--json] [--no-color]
+
+        Lists every variable the runbook declares: the value a plan or apply would use now
+        (secrets masked), where it comes from, its description and what it may be. Values come,
+        strongest first, from --var, --vars-file, the values given to an earlier apply (kept in
+        the state directory's `variables` file, mode 0600), a generated secret, the default. A
+        value given now replaces a kept one, and the plan says so; only an apply that succeeds
+        keeps values.
+
+          --forget NAME   drop the value kept for NAME (repeatable), then list; the next plan
+                          and apply use the default, or what you give. A NAME with no kept value
+                          is an error (exit 1) and nothing is forgotten
+
+        Exits 0, or 1 when the runbook, a value or the state directory has a problem.
+
+          runbook apply --var domain=api.example.com      # kept: later applies reuse it
+          runbook vars                                    # domain  api.example.com  (kept from apply 1)
+          runbook vars --forget domain                    # back to the default
         """,
         "snapshots": """
         runbook snapshots [show ID] [--root DIR] [--state-dir DIR] [--json] [--no-color]

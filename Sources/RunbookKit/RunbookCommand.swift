@@ -46,6 +46,7 @@ public enum RunbookCommand {
             case "apply": try ApplyCommand(session: session).run()
             case "rollback": try RollbackCommand(session: session).run()
             case "snapshots": try SnapshotsCommand(session: session).run()
+            case "vars": try VarsCommand(session: session).run()
             case "show": preconditionFailure("show reads no target; it runs before a session is made")
             default: preconditionFailure("CommandLineOptions admits only declared commands")
             }

@@ -15,9 +15,10 @@ package struct Session {
     package let console: Console
     package let host: any Host
     package let state: StateDirectory
-    /// Secrets the state directory keeps: masked in every command's output from the start, so a
-    /// command that cannot load the runbook (a rollback from elsewhere, `snapshots`) still hides
-    /// them. Read once; a secret stored later by another apply is read again by `prepare()`.
+    /// Secrets the state directory keeps, generated or given to an earlier apply: masked in every
+    /// command's output from the start, so a command that cannot load the runbook (a rollback from
+    /// elsewhere, `snapshots`) still hides them. Read once; a secret stored later by another apply
+    /// is read again by `prepare()`.
     package let keptSecrets: [String]
 
     package init(options: CommandLineOptions, console: Console) throws {
@@ -32,7 +33,7 @@ package struct Session {
         host = Self.makeHost(options)
         state = StateDirectory(path: StatePath(flag: options.stateDirectory, host: host))
         // A secrets file that cannot be read stops every command: without it nothing can be masked.
-        keptSecrets = Array(try state.storedSecrets().values)
+        keptSecrets = Array(try state.storedSecrets().values) + (try state.keptValues().values.values.filter(\.secret).map(\.value))
         console.redactor = Redactor(secrets: keptSecrets)
     }
 
@@ -71,6 +72,19 @@ package struct Session {
     /// Each layer goes on past the problems of the one before, as far as it can, so that one run
     /// reports every problem.
     package func prepare(after earlier: [VariableInput] = []) throws -> PreparedRunbook {
+        let (runbook, resolution, resolveProblems) = try resolve(after: earlier)
+        var problems = resolveProblems
+        let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
+                                                                                  unsure: resolution.unsure)
+        problems.record(contentsOf: prepareProblems)
+        try problems.throwIfAny()
+        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+    }
+
+    /// Loads the runbook and resolves its variables: the values given now, those kept from earlier
+    /// applies, the generated secrets and the defaults. The problems found so far are returned, for
+    /// `prepare()` to add its own to; `vars` reports them.
+    package func resolve(after earlier: [VariableInput] = []) throws -> (Runbook, PartialResolution, DiagnosticCollector) {
         var problems = DiagnosticCollector()
         let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook).loadAsFarAsPossible(directory: options.runbook)
         problems.record(contentsOf: loadProblems)
@@ -80,13 +94,10 @@ package struct Session {
         let givenSecrets = given.filter { secretNames.contains($0.name) }.map(\.value)
         console.redactor = Redactor(secrets: keptSecrets + givenSecrets)
         let resolution = try PartialResolution(declarations: runbook.variables, given: given, storedSecrets: try state.storedSecrets(),
-                                               unsure: runbook.unsure, givenIsComplete: givenProblems.isEmpty)
+                                               kept: try state.keptValues(), unsure: runbook.unsure, givenIsComplete: givenProblems.isEmpty)
         console.redactor = Redactor(secrets: keptSecrets + resolution.variables.secretValues + givenSecrets)
-        let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
-                                                                                  unsure: resolution.unsure)
-        problems.record(contentsOf: resolution.problems + prepareProblems)
-        try problems.throwIfAny()
-        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+        problems.record(contentsOf: resolution.problems)
+        return (runbook, resolution, problems)
     }
 
     /// Applies killed midway and a rollback that did not finish, for the next command to report.

@@ -87,7 +87,7 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertTrue((missingRoot["errors"] as? [[String: String]])?.first?["hint"]?.hasPrefix("create it first") == true, "\(missingRoot)")
 
         let plan = try document(["plan"] + sandbox.arguments, kind: "plan", status: 2)
-        XCTAssertEqual(plan["formatVersion"] as? String, "1.1")
+        XCTAssertEqual(plan["formatVersion"] as? String, "1.2")
     }
 
     /// Apply, list, show, and every way a rollback ends: nothing to undo, refused on drift, forced
@@ -161,5 +161,35 @@ final class JSONOutputTests: XCTestCase {
         let again = try document(["apply", file] + sandbox.arguments, kind: "stalePlan", status: 3)
         XCTAssertEqual(again["file"] as? String, file)
         XCTAssertTrue((again["stale"] as? [String])?.first?.hasPrefix("plan \(id) was applied already") == true, "\(again)")
+    }
+
+    /// `vars --json`: every variable with what it may be and its value in effect, a kept one with
+    /// the apply that kept it, and what `--forget` dropped; a secret only as its name.
+    func testVarsListsEveryVariableAndWhatForgetDropped() throws {
+        let sandbox = try sandbox()
+        let fresh = try document(["vars"] + sandbox.arguments, kind: "vars", status: 0)
+        let variables = try XCTUnwrap(fresh["variables"] as? [[String: Any]])
+        XCTAssertEqual(variables.map { $0["name"] as? String }, ["app_name", "port", "mode", "secret", "config_dir"])
+        XCTAssertEqual(variables[2]["allowedValues"] as? [String], ["plain", "fancy"])
+        XCTAssertEqual(variables[1]["type"] as? String, "integer")
+        XCTAssertEqual((variables[3]["inEffect"] as? [String: Any])?["source"] as? String, "commandLine")
+        XCTAssertNil((variables[3]["inEffect"] as? [String: Any])?["value"], "a secret's value is not in the JSON")
+
+        try document(["apply", "--var", "port=9090"] + sandbox.arguments, kind: "apply", status: 0)
+        let plan = try document(["plan", "--var", "port=9191"] + sandbox.arguments, kind: "plan", status: 2)
+        let port = try XCTUnwrap((plan["variables"] as? [[String: Any]])?.first { $0["name"] as? String == "port" })
+        let replaced = try XCTUnwrap(port["replacesKept"] as? [String: Any])
+        XCTAssertEqual(replaced["value"] as? String, "9090")
+        XCTAssertEqual((replaced["keptFrom"] as? [String: Any])?["snapshot"] as? Int, 1)
+
+        let forgotten = try document(["vars", "--forget", "port"] + sandbox.arguments, kind: "vars", status: 0)
+        XCTAssertEqual(forgotten["forgotten"] as? [String], ["port"])
+        let after = try XCTUnwrap((forgotten["variables"] as? [[String: Any]])?.first { $0["name"] as? String == "port" })
+        XCTAssertEqual((after["inEffect"] as? [String: Any])?["source"] as? String, "default")
+        let kept = try document(["vars"] + sandbox.target + ["--runbook", basic], kind: "vars", status: 0)
+        let secret = try XCTUnwrap((kept["variables"] as? [[String: Any]])?.first { $0["name"] as? String == "secret" })
+        let inEffect = try XCTUnwrap(secret["inEffect"] as? [String: Any])
+        XCTAssertEqual(inEffect["source"] as? String, "keptFromApply")
+        XCTAssertEqual((inEffect["keptFrom"] as? [String: Any])?["snapshot"] as? Int, 1)
     }
 }
