@@ -66,9 +66,10 @@ package struct ApplyCommand {
         options.selection = session.selection
         options.savedPlan = saved?.plan
         let json = session.options.json
+        let progress = ApplyProgress(console: console, renderer: renderer, json: json)
         let applier = Applier(
             prepared: prepared, host: host, state: session.state, options: options, redactor: console.redactor,
-            report: { event in if !json { console.line(renderer.render(event)) } },
+            report: progress.report,
             decide: { plan in
                 console.line("\n" + console.style.bold("Step \(plan.step.id)") + (plan.step.heading.map { ": \($0)" } ?? ""))
                 console.out(planRenderer.render(plan))
@@ -83,11 +84,16 @@ package struct ApplyCommand {
                     }
                 }
             })
-        let outcome = try applier.apply()
+        let outcome: Applier.Outcome
+        do {
+            defer { progress.finish() }
+            outcome = try applier.apply()
+        }
         if json {
             try printJSON(outcome)
         } else {
             printSummary(outcome)
+            console.line("\n" + renderer.timing(outcome))
         }
         return outcome.failure == nil ? .success : .failure
     }
@@ -153,6 +159,6 @@ package struct ApplyCommand {
 
     private func printJSON(_ outcome: Applier.Outcome) throws {
         let document = ApplyDocument(outcome, retry: outcome.restoreError == nil ? nil : retry(outcome), plan: saved?.plan.id)
-        session.console.line(try JSONOutput.text(document))
+        try session.console.json(document)
     }
 }

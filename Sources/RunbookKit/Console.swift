@@ -24,6 +24,23 @@ public final class Console: @unchecked Sendable {
         !noColorFlag && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
     }
 
+    /// `apply --json` prints a stream, each document on a line of its own (NDJSON); every other
+    /// command prints one document, pretty.
+    package var streamsJSON = false
+
+    /// Whether stdout is a terminal, where a line can be drawn again in place.
+    package var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// The terminal's width, or 80 when it does not say.
+    package var columns: Int {
+        var size = winsize()
+        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+    }
+
+    package func json<Document: Encodable>(_ document: Document) throws {
+        line(streamsJSON ? try JSONOutput.line(document) : try JSONOutput.text(document))
+    }
+
     /// Unbuffered, so output and errors arrive in the order they were made.
     public func out(_ text: String) {
         writeFully(STDOUT_FILENO, redactor.redact(text))

@@ -38,7 +38,8 @@ package enum HelpText {
                             here is never printed, but other users of this machine may see
                             this command line in ps: prefer --vars-file for secrets
       --vars-file FILE      NAME=VALUE lines, # comments
-      --json                One versioned JSON document on stdout, also on errors (docs/JSON.md)
+      --json                One versioned JSON document on stdout, also on errors; apply streams
+                            its events first, a line each (docs/JSON.md)
       --no-color            No colour (also when NO_COLOR is set or output is not a terminal)
       -h, --help            This help; `runbook help COMMAND` for one command
       --version             Print the version
@@ -109,6 +110,12 @@ package enum HelpText {
         plans and applies reuse them (`runbook vars` lists them). On a live host it refuses to run
         (exit 1) while a variable is still its declaration's example= value, like domain; under
         --root the example works.
+
+        On a terminal, a step that runs longer than a second shows a live line: what it does, for
+        how long, and a check's attempt. Elsewhere each step prints a line when it starts and one
+        when it ends, with its duration. The summary gives the total time and the three slowest
+        steps. --json prints every event as it happens, one JSON document a line (NDJSON), and the
+        apply document last.
 
           --step          ask before each step, showing its heading and plan
           --atomic        on a failure, restore everything this apply changed, every chapter

@@ -22,6 +22,7 @@ public enum RunbookCommand {
             return ExitCode.usage.rawValue
         }
         let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))
+        console.streamsJSON = options.command == "apply"
         if options.version {
             console.line(version)
             return ExitCode.success.rawValue
@@ -81,8 +82,8 @@ public enum RunbookCommand {
     /// With --json a failing command still prints one document, so that a script never has to
     /// parse stderr to learn why.
     package static func printErrors(_ diagnostics: [Diagnostic], console: Console, json: Bool) {
-        guard json, let text = try? JSONOutput.text(ErrorsDocument(diagnostics)) else { return }
-        console.line(text)
+        guard json else { return }
+        try? console.json(ErrorsDocument(diagnostics))
     }
 
     /// `outcome` ends the count line: what the refusal means for the command that was refused

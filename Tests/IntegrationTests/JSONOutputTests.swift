@@ -4,7 +4,8 @@ import XCTest
 /// Every `--json` output is one document of docs/JSON.md (a plan, of docs/PLAN-JSON.md): exactly
 /// one JSON object on stdout, of the expected `kind`, valid against the schema block of that kind,
 /// with modes as four octal digits, no secret, no file content outside a plan's diffs, and the
-/// exit code of the text output.
+/// exit code of the text output. `apply` prints a stream, a line per document: each event valid
+/// against the `event` schema, and its own document last.
 final class JSONOutputTests: XCTestCase {
     let documents = RunbookBinary.packageRoot.appendingPathComponent("docs/JSON.md")
     let planDocument = RunbookBinary.packageRoot.appendingPathComponent("docs/PLAN-JSON.md")
@@ -44,8 +45,14 @@ final class JSONOutputTests: XCTestCase {
             XCTAssertFalse(result.stdout.contains(content), "\(what) showed file content:\n\(result.stdout)", file: file, line: line)
         }
         XCTAssertTrue(result.stdout.hasPrefix("{") && result.stdout.hasSuffix("}\n"), "\(what):\n\(result.stdout)", file: file, line: line)
-        // Parsed whole: a second document or a stray line of progress makes it fail.
-        let data = Data(result.stdout.utf8)
+        // Parsed whole: a second document or a stray line of progress makes it fail; a stream's
+        // lines one by one, the last one whole.
+        var events = arguments.first == "apply" ? result.stdout.split(separator: "\n") : []
+        let data = Data((events.popLast().map { $0 + "\n" } ?? result.stdout).utf8)
+        let eventSchema = try JSONSchemaSubset(markdown: documents, id: "event")
+        for event in events {
+            XCTAssertEqual(try eventSchema.problems(in: Data(event.utf8)), [], "\(what): \(event)", file: file, line: line)
+        }
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any], result.stdout, file: file, line: line)
         XCTAssertEqual(object["kind"] as? String, kind, "\(what):\n\(result.stdout)", file: file, line: line)
         let schema = kind == "plan" ? try JSONSchemaSubset(markdown: planDocument) : try JSONSchemaSubset(markdown: documents, id: kind)

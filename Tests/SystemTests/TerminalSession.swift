@@ -62,4 +62,8 @@ final class TerminalSession: @unchecked Sendable {
         process.waitUntilExit()
         return process.terminationStatus
     }
+
+    /// Waits for the program to end, typing nothing (a NUL is a prompt no program shows); its exit
+    /// status, or nil if it ran past `timeout`.
+    func wait(timeout: TimeInterval) -> Int32? { answer(prompt: "\u{0}", with: "", timeout: timeout) }
 }
