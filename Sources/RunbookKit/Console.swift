@@ -24,6 +24,17 @@ public final class Console: @unchecked Sendable {
         !noColorFlag && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
     }
 
+    /// `--step` asks at a terminal: piped answers would be typed before the questions are read.
+    public static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// The terminal's width, for prose wrapped to it: its window size, else `COLUMNS`, else 80.
+    public var terminalColumns: Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+        return 80
+    }
+
     /// Unbuffered, so output and errors arrive in the order they were made.
     public func out(_ text: String) {
         writeFully(STDOUT_FILENO, redactor.redact(text))

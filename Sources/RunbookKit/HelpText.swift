@@ -102,7 +102,9 @@ package enum HelpText {
         naming the step's file:line, and keeps the chapters before it, which converged and passed
         their checks. `runbook rollback` still returns to the state from before the whole apply.
 
-          --step          ask before each step, showing its heading and plan
+          --step          a guided tour, at a terminal: before each step, the prose it sits
+                          under and its plan, then a key: y apply, n skip (Enter), a all the
+                          rest, q stop here, d the diff again, s the block as written, ? help
           --atomic        on a failure, restore everything this apply changed, every chapter
           --chapter NAME  only this chapter (file name, with or without .md, or title); repeatable
           --only ID       only this step id, like 02-nginx/3; repeatable

@@ -1,8 +1,10 @@
 import XCTest
+import RunbookRender
 import RunbookSteps
 import RunbookModel
 
-/// What a reader of a chapter is told: a `file=` or `link=` block's path is named just above it.
+/// What a reader of a chapter is told: a `file=` or `link=` block's path is named just above it,
+/// and the prose `apply --step` shows is wrapped to the terminal.
 final class ChapterProseTests: XCTestCase {
     func problems(_ text: String) throws -> [String] {
         let chapter = try RunbookLoader(displayDirectory: "rb").parseChapter(data: Data(text.utf8), name: "01-a.md", file: "rb/01-a.md")
@@ -51,5 +53,13 @@ final class ChapterProseTests: XCTestCase {
                        "the paragraph just before the block")
         XCTAssertEqual(try problems("```sh run always\necho /etc/a.conf\n```\n\n```sh absent=/etc/a.conf\nrm /etc/a.conf\n```\n"), [],
                        "only file and link steps name a place the reader must be told")
+    }
+
+    func testProseIsWrappedToTheWidthWithListItemsHangingUnderTheirMarker() {
+        XCTAssertEqual(ProseWrapping.lines(of: "One two three\nfour five six seven.", width: 14), ["One two three", "four five six", "seven."])
+        XCTAssertEqual(ProseWrapping.lines(of: "12. an ordered item that wraps", width: 16), ["12. an ordered", "    item that", "    wraps"])
+        XCTAssertEqual(ProseWrapping.lines(of: "- x /a/very/long/path/that/does/not/fit y", width: 10),
+                       ["- x", "  /a/very/long/path/that/does/not/fit", "  y"], "a word wider than the line is not broken")
+        XCTAssertEqual(ProseWrapping.lines(of: "-not a marker", width: 6), ["-not a", "marker"])
     }
 }
