@@ -116,6 +116,8 @@ final class LiveHostTests: XCTestCase {
         XCTAssertTrue(session.transcript.contains("Apply this step? [y/N/a/q/d/s/?]"), session.transcript)
         XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("seed").path), "quit before it")
+        XCTAssertEqual(handlerLog, "reload\n", "the handler notified by what was applied ran, so the service reads it")
+        XCTAssertFalse(session.transcript.contains("✓ 01-service/6"), "the stopped chapter's checks did not run:\n\(session.transcript)")
         XCTAssertTrue(session.transcript.contains("Stopped at your request before 01-service/"), session.transcript)
     }
 
