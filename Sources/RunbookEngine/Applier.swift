@@ -34,7 +34,8 @@ public final class Applier {
         public var failure: String?
         public var restored: [String]
         public var restoreError: String?
-        public var quit: Bool
+        /// The step `--step` was answered `q` at: the apply stopped there, at the operator's request.
+        public var stoppedBefore: StepInfo?
         /// The chapters that converged and passed their checks before the failure, and stay applied.
         public var keptChapters: [String] = []
         /// The chapter that failed; its changes (or, with `atomic`, the whole apply's) were restored.
@@ -47,13 +48,14 @@ public final class Applier {
         /// What the summary names: the three that took longest.
         public var slowestSteps: [StepTiming] { StepTiming.slowest(3, of: timings) }
 
-        package init(snapshotID: Int?, changedSteps: Int, failure: String?, restored: [String], restoreError: String? = nil, quit: Bool, keptChapters: [String] = [], failedChapter: String? = nil) {
+        package init(snapshotID: Int?, changedSteps: Int, failure: String?, restored: [String], restoreError: String? = nil,
+                     stoppedBefore: StepInfo? = nil, keptChapters: [String] = [], failedChapter: String? = nil) {
             self.snapshotID = snapshotID
             self.changedSteps = changedSteps
             self.failure = failure
             self.restored = restored
             self.restoreError = restoreError
-            self.quit = quit
+            self.stoppedBefore = stoppedBefore
             self.keptChapters = keptChapters
             self.failedChapter = failedChapter
         }
@@ -107,35 +109,40 @@ public final class Applier {
             for chapter in selectedChapters where !chapter.steps.isEmpty {
                 currentChapter = chapter.chapter.name
                 recorder?.beginChapter()
-                let (count, quit) = try run(chapter)
+                let (count, stoppedBefore) = try run(chapter)
                 changed += count
-                convergedChapters.append(chapter.chapter.name)
-                if quit {
-                    try recorder?.finish(.succeeded)
+                if let stoppedBefore {
+                    // Only the chapters it went through: the ones after it never ran.
+                    try recorder?.finish(.stopped, chapters: convergedChapters + [chapter.chapter.name])
                     try keepGivenValues()
-                    return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: true)
+                    return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], stoppedBefore: stoppedBefore)
                 }
+                convergedChapters.append(chapter.chapter.name)
             }
         } catch {
             return try fail(error, changed: changed)
         }
         try recorder?.finish(.succeeded)
         try keepGivenValues()
-        return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: false)
+        return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [])
     }
 
-    /// Only an apply that succeeded keeps the values it was given: they are what the target now
-    /// holds, so later plans and applies start from them.
+    /// Only an apply that succeeded (or that the operator stopped) keeps the values it was given:
+    /// they are what the target now holds, so later plans and applies start from them.
     private func keepGivenValues() throws {
         let variables = prepared.variables
         try state.keep(variables.givenNow, secrets: Set(variables.declarations.values.filter(\.isSecret).map(\.name)),
                        snapshot: recorder?.id)
     }
 
-    private func run(_ chapter: PreparedRunbook.PreparedChapter) throws -> (changed: Int, quit: Bool) {
+    /// Runs a chapter's steps, its handlers and its checks. Stopped at the operator's request, the
+    /// handlers of what was carried out still run, so that services pick up what stays applied;
+    /// the checks do not, since the chapter is not complete.
+    private func run(_ chapter: PreparedRunbook.PreparedChapter) throws -> (changed: Int, stoppedBefore: StepInfo?) {
         report(.chapter(title: chapter.chapter.title, file: chapter.chapter.file))
         var carriedOut: [StepPlan] = []
-        for step in chapter.changingSteps where options.selection.includes(stepID: step.info.id) {
+        var stoppedBefore: StepInfo?
+        steps: for step in chapter.changingSteps where options.selection.includes(stepID: step.info.id) {
             try FaultInjection.throwingPoint("step:\(step.info.id)")
             let plan = try PlanningView(host: host, sensitivePaths: sensitivePaths).observe(step)
             if let saved = options.savedPlan { try confirm(plan, keepsTo: saved) }
@@ -152,7 +159,8 @@ public final class Applier {
                     continue
                 case .quit:
                     report(.stepDeclined(plan))
-                    return (carriedOut.count, true)
+                    stoppedBefore = plan.step
+                    break steps
                 }
             }
             let seconds = try timed(plan.step) { try carryOut(plan, of: step) }
@@ -162,10 +170,11 @@ public final class Applier {
         for firing in Plan.HandlerFiring.firings(of: prepared.handlers, for: carriedOut, policy: policy) {
             try runHandler(prepared.handlers.first { $0.name == firing.name }!, skipped: firing.skipped)
         }
+        guard stoppedBefore == nil else { return (carriedOut.count, stoppedBefore) }
         for check in chapter.checks where options.selection.includes(stepID: check.info.id) {
             try verify(check)
         }
-        return (carriedOut.count, false)
+        return (carriedOut.count, nil)
     }
 
     private func carryOut(_ plan: StepPlan, of step: any ChangingStep) throws {
@@ -274,7 +283,7 @@ public final class Applier {
     private func fail(_ error: Error, changed: Int) throws -> Outcome {
         let failure = "\(error)"
         let keepsEarlierChapters = !options.atomic
-        var outcome = Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: failure, restored: [], quit: false,
+        var outcome = Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: failure, restored: [],
                               keptChapters: keepsEarlierChapters ? convergedChapters : [], failedChapter: currentChapter)
         guard let recorder else { return outcome }
         let records = keepsEarlierChapters ? recorder.chapterBaseline : recorder.manifest.records

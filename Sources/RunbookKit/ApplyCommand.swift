@@ -46,7 +46,7 @@ package struct ApplyCommand {
             try refuseIfStale(plan, file: file, prepared: prepared, host: host)
             guard plan.plan.hasChanges else {
                 if session.options.json {
-                    try printJSON(Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: [], quit: false))
+                    try printJSON(Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: []))
                 } else {
                     console.line(console.style.bold("The saved plan has no changes, and planning again on the target still finds none: nothing to apply."))
                 }
@@ -59,7 +59,7 @@ package struct ApplyCommand {
                             sensitivePaths: try session.state.snapshots.sensitivePaths()).plan()
         }
         let renderer = ApplyEventRenderer(style: console.style)
-        let planRenderer = PlanTextRenderer(style: console.style)
+        let tour = StepTour(console: console, runbook: prepared.runbook)
         var options = Applier.Options()
         options.stepMode = session.options.stepMode
         options.atomic = session.options.atomic
@@ -70,20 +70,7 @@ package struct ApplyCommand {
         let applier = Applier(
             prepared: prepared, host: host, state: session.state, options: options, redactor: console.redactor,
             report: progress.report,
-            decide: { plan in
-                console.line("\n" + console.style.bold("Step \(plan.step.id)") + (plan.step.heading.map { ": \($0)" } ?? ""))
-                console.out(planRenderer.render(plan))
-                while true {
-                    switch console.ask("Apply this step? [y]es, [n]o, [a]ll remaining, [q]uit: ")?.lowercased()
-                        .trimmingBlanks() {
-                    case "y", "yes": return .apply
-                    case "n", "no": return .skip
-                    case "a", "all": return .applyAll
-                    case "q", "quit", nil: return .quit
-                    default: continue
-                    }
-                }
-            })
+            decide: tour.decide)
         let outcome: Applier.Outcome
         do {
             defer { progress.finish() }
@@ -129,7 +116,14 @@ package struct ApplyCommand {
             let snapshot = outcome.snapshotID.map { "; snapshot \($0) recorded (`runbook rollback` restores the state from before it)" }
                 ?? "; no snapshot needed"
             if let saved { console.line("\nCarried out the saved plan \(saved.plan.id) (\(saved.file)), exactly as it was reviewed.") }
-            console.line("\n" + console.style.bold(outcome.changedSteps == 0 ? "Apply complete: no changes" : "Apply complete: \(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed") + snapshot + (outcome.quit ? " (stopped at your request)" : "") + ".")
+            let changed = outcome.changedSteps == 0 ? "no changes" : "\(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed"
+            guard let stopped = outcome.stoppedBefore else {
+                console.line("\n" + console.style.bold("Apply complete: \(changed)") + snapshot + ".")
+                return
+            }
+            console.line("\n" + console.style.bold("Stopped at your request before \(stopped.id): \(changed)") + snapshot + ".")
+            console.line("What was applied stays applied. The rest of chapter \(stopped.chapter), its checks and the chapters "
+                + "after it did not run; `runbook apply` goes on from there.")
             return
         }
         console.error("\n" + failure)

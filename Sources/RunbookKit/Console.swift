@@ -31,10 +31,16 @@ public final class Console: @unchecked Sendable {
     /// Whether stdout is a terminal, where a line can be drawn again in place.
     package var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 
-    /// The terminal's width, or 80 when it does not say.
+    /// `--step` asks at a terminal: piped answers would be typed before the questions are read.
+    public static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// The terminal's width, for a progress line and prose wrapped to it: its window size, else
+    /// `COLUMNS`, else 80.
     package var columns: Int {
         var size = winsize()
-        return ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 ? Int(size.ws_col) : 80
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+        return 80
     }
 
     package func json<Document: Encodable>(_ document: Document) throws {

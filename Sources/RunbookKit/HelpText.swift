@@ -117,7 +117,9 @@ package enum HelpText {
         steps. --json prints every event as it happens, one JSON document a line (NDJSON), and the
         apply document last.
 
-          --step          ask before each step, showing its heading and plan
+          --step          a guided tour, at a terminal: before each step, the prose it sits
+                          under and its plan, then a key: y apply, n skip (Enter), a all the
+                          rest, q stop here, d the diff again, s the block as written, ? help
           --atomic        on a failure, restore everything this apply changed, every chapter
           --chapter NAME  only this chapter (file name, with or without .md, or title); repeatable
           --only ID       only this step id, like 02-nginx/3; repeatable

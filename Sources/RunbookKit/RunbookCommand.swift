@@ -21,6 +21,11 @@ public enum RunbookCommand {
             writeFully(STDERR_FILENO, "runbook: error: \(error)\nNothing was read or changed. Try `runbook help`.\n")
             return ExitCode.usage.rawValue
         }
+        if options.stepMode && !Console.inputIsTerminal {
+            writeFully(STDERR_FILENO, "runbook: error: --step asks before each step, and standard input is not a terminal "
+                + "(run it at a terminal, or leave out --step to apply without asking)\nNothing was read or changed.\n")
+            return ExitCode.usage.rawValue
+        }
         let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))
         console.streamsJSON = options.command == "apply"
         if options.version {

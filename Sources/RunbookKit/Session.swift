@@ -70,13 +70,20 @@ package struct Session {
 
     /// Loads, resolves and prepares; masks the secrets in all later output as soon as they are known.
     /// Each layer goes on past the problems of the one before, as far as it can, so that one run
-    /// reports every problem.
-    package func prepare(after earlier: [VariableInput] = []) throws -> PreparedRunbook {
+    /// reports every problem. `forReaders` adds what only a reader of the chapters suffers from
+    /// (a block whose path the prose does not name), which `check` reports and never stops a run:
+    /// for the steps that were built, since a step with an error of its own is to be fixed first.
+    package func prepare(after earlier: [VariableInput] = [], forReaders: Bool = false) throws -> PreparedRunbook {
         let (runbook, resolution, resolveProblems) = try resolve(after: earlier)
         var problems = resolveProblems
         let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
                                                                                   unsure: resolution.unsure)
         problems.record(contentsOf: prepareProblems)
+        if forReaders {
+            let built = Set(prepared.chapters.flatMap { $0.steps.map(\.info.id) + $0.inactive.map(\.0.id) })
+            problems.record(contentsOf: PlacesNamedInProse.problems(in: runbook.steps.filter { built.contains($0.id) },
+                                                                    vocabulary: StepRegistry.standard.vocabulary))
+        }
         try problems.throwIfAny()
         return try StateDirectoryGuard(state: state, host: host).check(prepared)
     }

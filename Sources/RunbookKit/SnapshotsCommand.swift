@@ -49,6 +49,9 @@ package struct SnapshotsCommand {
             console.line(console.style.bold("Snapshot \(manifest.id): \(manifest.kind.rawValue), \(manifest.observedStatus.rawValue)"))
             console.line("started \(manifest.startedAt), finished \(manifest.finishedAt ?? "-"), pid \(manifest.processID)")
             console.line("runbook \(manifest.runbook) on \(manifest.target)")
+            if manifest.status == .stopped {
+                console.line("stopped at your request (apply --step) in \(manifest.chapters.last ?? "-"); chapters run: \(manifest.chapters.joined(separator: ", "))")
+            }
             if let failure = manifest.failure { console.line("failure: \(failure)") }
             if !manifest.handlersRun.isEmpty { console.line("handlers run: \(manifest.handlersRun.joined(separator: ", "))") }
             if !manifest.packagesInstalled.isEmpty { console.line("packages installed: \(manifest.packagesInstalled.joined(separator: ", "))") }

@@ -75,6 +75,7 @@ public struct RunbookLoader {
         let chapterName = String(name.dropLast(3))
         var title: String?
         var heading: String?
+        var prose: [String] = []
         var steps: [StepBlock] = []
         // Blocks that meant to be steps keep their number when they have errors, so the default
         // ids of the steps after them do not move.
@@ -85,7 +86,10 @@ public struct RunbookLoader {
             switch element {
             case .heading(let found):
                 heading = found.text
+                prose = []
                 if title == nil { title = found.text }
+            case .paragraph(let paragraph):
+                prose.append(paragraph.listMarker.map { "\($0) " + paragraph.text } ?? paragraph.text)
             case .codeBlock(let block):
                 guard block.isFenced else {
                     if let first = block.body.lines(omittingEmpty: true).first,
@@ -138,7 +142,7 @@ public struct RunbookLoader {
                 let id = words.first { $0.key == "id" }?.value ?? "\(chapterName)/\(stepNumber)"
                 let step = StepBlock(kind: kind, id: id, chapter: chapterName, language: language, words: words,
                                      body: block.body, location: fence, bodyLocation: bodyLocation,
-                                     heading: heading, sourceLines: lines)
+                                     heading: heading, prose: prose, sourceLines: lines)
                 let unclosed = Self.unclosedPlaceholders(in: step)
                 guard unclosed.isEmpty else {
                     problems.record(contentsOf: unclosed)

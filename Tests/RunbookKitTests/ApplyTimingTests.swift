@@ -17,7 +17,7 @@ final class ApplyTimingTests: XCTestCase {
     }
 
     func outcome(seconds: Double, _ timings: [(Int, Double)]) -> Applier.Outcome {
-        var outcome = Applier.Outcome(snapshotID: 1, changedSteps: timings.count, failure: nil, restored: [], quit: false)
+        var outcome = Applier.Outcome(snapshotID: 1, changedSteps: timings.count, failure: nil, restored: [])
         outcome.seconds = seconds
         outcome.timings = timings.map { StepTiming(step: step($0.0, "run step \($0.0)"), seconds: $0.1) }
         return outcome

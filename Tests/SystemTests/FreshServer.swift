@@ -123,7 +123,7 @@ final class FreshServer {
     /// would; the tests' certificates and requests are made for it.
     func runbook(_ arguments: [String]) throws -> Subprocess.Result {
         let named = ["plan", "apply"].contains(arguments.first) ? ["--var", "domain=inference.example.com"] : []
-        return try run("cd /root && runbook " + (arguments + named).map(Self.quoted).joined(separator: " "))
+        return try run("cd /root && runbook " + (arguments + named).map(TerminalSession.quoted).joined(separator: " "))
     }
 
     /// The host command line that runs `script` inside the server. The target is checked first:
@@ -141,11 +141,6 @@ final class FreshServer {
     func start(_ script: String, log: URL) throws -> BackgroundCommand {
         note("$ \(script) &  (output in \(log.path))")
         return try BackgroundCommand(executable: "/usr/bin/nsenter", arguments: Array(try command(script).dropFirst()), log: log)
-    }
-
-    static func quoted(_ word: String) -> String {
-        word.allSatisfy { $0.isLetter || $0.isNumber || "-_=./:,@".contains($0) } ? word
-            : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// Adds a line to the transcript (printed when a scenario fails).
