@@ -25,8 +25,12 @@ package struct Session {
         self.console = console
         if let root = options.root {
             guard isDirectory(root) else {
-                throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
-                                 hint: "create it first: mkdir -p \(root)")
+                guard FileManager.default.fileExists(atPath: root) else {
+                    throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
+                                     hint: "create it first: mkdir -p \(root)")
+                }
+                throw Diagnostic("--root takes a directory to treat as /, and \(root) is not a directory", origin: "--root \(root)",
+                                 hint: "give the directory the runbook's files should land under, like --root /tmp/sandbox")
             }
         }
         host = Self.makeHost(options)
@@ -71,6 +75,14 @@ package struct Session {
     /// Each layer goes on past the problems of the one before, as far as it can, so that one run
     /// reports every problem.
     package func prepare(after earlier: [VariableInput] = []) throws -> PreparedRunbook {
+        let (prepared, problems) = try prepareAsFarAsPossible(after: earlier)
+        try DiagnosticCollector(problems).throwIfAny()
+        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+    }
+
+    /// What `prepare` makes of the runbook, and its problems, without refusing on them: the
+    /// completion scripts offer the chapters and steps of a runbook that still has some.
+    package func prepareAsFarAsPossible(after earlier: [VariableInput] = []) throws -> (PreparedRunbook, [Diagnostic]) {
         var problems = DiagnosticCollector()
         let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook).loadAsFarAsPossible(directory: options.runbook)
         problems.record(contentsOf: loadProblems)
@@ -85,8 +97,7 @@ package struct Session {
         let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
                                                                                   unsure: resolution.unsure)
         problems.record(contentsOf: resolution.problems + prepareProblems)
-        try problems.throwIfAny()
-        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+        return (prepared, problems.items)
     }
 
     /// Applies killed midway and a rollback that did not finish, for the next command to report.
