@@ -25,8 +25,7 @@ public struct Planner {
     public func plan(notices: [String] = []) throws -> Plan {
         let view = PlanningView(host: host, sensitivePaths: sensitivePaths)
         var chapters: [Plan.ChapterPlan] = []
-        for chapter in prepared.chapters where (!chapter.steps.isEmpty || !chapter.inactive.isEmpty)
-            && selection.includes(chapter.chapter) {
+        for chapter in prepared.chapters where selection.selectsAnything(in: chapter) {
             var steps: [StepPlan] = []
             for step in chapter.changingSteps where selection.includes(stepID: step.info.id) {
                 let planned = try view.observe(step)

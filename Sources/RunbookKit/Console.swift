@@ -12,16 +12,15 @@ import RunbookHost
 /// what leaves the process.
 public final class Console: @unchecked Sendable {
     public var redactor: Redactor
+    /// How standard output is styled; standard error has its own, for it may be a terminal when
+    /// standard output is a pipe, or the other way round.
     public let style: TextStyle
+    public let errorStyle: TextStyle
 
-    public init(redactor: Redactor, color: Bool) {
+    public init(redactor: Redactor, color: ColorChoice) {
         self.redactor = redactor
-        style = TextStyle(enabled: color)
-    }
-
-    /// Colour only on a terminal, never with NO_COLOR or --no-color.
-    public static func wantsColor(noColorFlag: Bool) -> Bool {
-        !noColorFlag && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
+        style = TextStyle(enabled: color.colors(STDOUT_FILENO))
+        errorStyle = TextStyle(enabled: color.colors(STDERR_FILENO))
     }
 
     /// `apply --json` prints a stream, each document on a line of its own (NDJSON); every other
@@ -54,8 +53,9 @@ public final class Console: @unchecked Sendable {
 
     public func line(_ text: String) { out(text + "\n") }
 
+    /// A line for people on standard error; its `error:` labels are red.
     public func error(_ text: String) {
-        writeFully(STDERR_FILENO, redactor.redact(text) + "\n")
+        writeFully(STDERR_FILENO, errorStyle.errorLabels(redactor.redact(text)) + "\n")
     }
 
     /// Asks a question on the terminal and reads one line of answer.

@@ -18,7 +18,8 @@ public enum RunbookCommand {
         do {
             options = try CommandLineOptions(parsing: arguments)
         } catch {
-            writeFully(STDERR_FILENO, "runbook: error: \(error)\nNothing was read or changed. Try `runbook help`.\n")
+            let style = TextStyle(enabled: ColorChoice.scanning(arguments).colors(STDERR_FILENO))
+            writeFully(STDERR_FILENO, style.errorLabels("runbook: error: \(error)") + "\nNothing was read or changed. Try `runbook help`.\n")
             return ExitCode.usage.rawValue
         }
         if options.stepMode && !Console.inputIsTerminal {
@@ -26,7 +27,7 @@ public enum RunbookCommand {
                 + "(run it at a terminal, or leave out --step to apply without asking)\nNothing was read or changed.\n")
             return ExitCode.usage.rawValue
         }
-        let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))
+        let console = Console(redactor: .none, color: options.color)
         console.streamsJSON = options.command == "apply"
         if options.version {
             console.line(version)
@@ -34,12 +35,13 @@ public enum RunbookCommand {
         }
         if options.command == "help" || options.help || options.command == nil {
             let topic = options.command == "help" ? options.arguments.first : options.command
-            console.line(topic.flatMap { HelpText.commands[$0] } ?? HelpText.general)
+            console.out(options.manual ? ManPage.text : (topic.flatMap(HelpText.command) ?? HelpText.general) + "\n")
             return options.command == nil && !options.help ? ExitCode.usage.rawValue : ExitCode.success.rawValue
         }
         do {
             // `show` reads a saved plan and nothing of the target: no session, no state directory.
             if options.command == "show" { return try ShowCommand(options: options, console: console).run().rawValue }
+            if options.command == "completions" { return try CompletionsCommand(options: options, console: console).run().rawValue }
             if options.command == "apply", let file = options.arguments.first {
                 let saved = try SavedPlan.read(file)
                 let session = try Session(options: ApplyCommand.options(options, carrying: saved), console: console)
@@ -53,7 +55,7 @@ public enum RunbookCommand {
             case "rollback": try RollbackCommand(session: session).run()
             case "snapshots": try SnapshotsCommand(session: session).run()
             case "vars": try VarsCommand(session: session).run()
-            case "show": preconditionFailure("show reads no target; it runs before a session is made")
+            case "show", "completions": preconditionFailure("\(options.command!) runs before a session is made")
             default: preconditionFailure("CommandLineOptions admits only declared commands")
             }
             return code.rawValue
@@ -62,6 +64,9 @@ public enum RunbookCommand {
             printErrors([Diagnostic("\(lock)", origin: "runbook", hint: hint)], console: console, json: options.json)
             console.error("runbook: \(lock)\n\(hint)")
             return ExitCode.locked.rawValue
+        } catch let refusal as StepSelection.Refusal {
+            report([refusal.diagnostic], console: console, json: options.json)
+            return ExitCode.usage.rawValue
         } catch let stale as StalePlanRefusal {
             stale.report(to: console, json: options.json)
             return ExitCode.stalePlan.rawValue

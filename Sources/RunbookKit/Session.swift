@@ -26,8 +26,12 @@ package struct Session {
         self.console = console
         if let root = options.root {
             guard isDirectory(root) else {
-                throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
-                                 hint: "create it first: mkdir -p \(root)")
+                guard FileManager.default.fileExists(atPath: root) else {
+                    throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
+                                     hint: "create it first: mkdir -p \(root)")
+                }
+                throw Diagnostic("--root takes a directory to treat as /, and \(root) is not a directory", origin: "--root \(root)",
+                                 hint: "give the directory the runbook's files should land under, like --root /tmp/sandbox")
             }
         }
         host = Self.makeHost(options)
@@ -74,6 +78,14 @@ package struct Session {
     /// (a block whose path the prose does not name), which `check` reports and never stops a run:
     /// for the steps that were built, since a step with an error of its own is to be fixed first.
     package func prepare(after earlier: [VariableInput] = [], forReaders: Bool = false) throws -> PreparedRunbook {
+        let (prepared, problems) = try prepareAsFarAsPossible(after: earlier, forReaders: forReaders)
+        try DiagnosticCollector(problems).throwIfAny()
+        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+    }
+
+    /// What `prepare` makes of the runbook, and its problems, without refusing on them: the
+    /// completion scripts offer the chapters and steps of a runbook that still has some.
+    package func prepareAsFarAsPossible(after earlier: [VariableInput] = [], forReaders: Bool = false) throws -> (PreparedRunbook, [Diagnostic]) {
         let (runbook, resolution, resolveProblems) = try resolve(after: earlier)
         var problems = resolveProblems
         let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
@@ -84,8 +96,7 @@ package struct Session {
             problems.record(contentsOf: PlacesNamedInProse.problems(in: runbook.steps.filter { built.contains($0.id) },
                                                                     vocabulary: StepRegistry.standard.vocabulary))
         }
-        try problems.throwIfAny()
-        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+        return (prepared, problems.items)
     }
 
     /// Loads the runbook and resolves its variables: the values given now, those kept from earlier

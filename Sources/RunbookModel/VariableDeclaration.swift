@@ -233,7 +233,8 @@ extension VariableDeclaration {
 
 /// "did you mean 'mode'?" when a close name exists, else the list of known names.
 package func suggestion(for word: String, among known: Set<String>, what: String) -> String {
-    let closest = known.min { editDistance(word, $0) < editDistance(word, $1) }
+    // Ties go to the first name in order, so the same typo always gets the same answer.
+    let closest = known.min { (editDistance(word, $0), $0) < (editDistance(word, $1), $1) }
     if let closest, editDistance(word, closest) <= 2 {
         return "did you mean '\(closest)'?"
     }

@@ -127,7 +127,7 @@ final class LiveHostTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("seed").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
         let unknown = try runbook("apply", ["--chapter", "02-nothing"])
-        XCTAssertEqual(unknown.status, 1)
+        XCTAssertEqual(unknown.status, 64)
         XCTAssertTrue(unknown.stderr.contains("--chapter 02-nothing: error: no chapter named '02-nothing'"), unknown.stderr)
     }
 
