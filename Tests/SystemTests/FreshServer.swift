@@ -117,13 +117,15 @@ final class FreshServer {
         return result
     }
 
-    /// `cd /root && runbook ARGUMENTS`, inside the server.
-    @discardableResult
     /// A live apply refuses `domain` at its example, so plans and applies name it, as an operator
     /// would; the tests' certificates and requests are made for it.
+    static let domain = "--var domain=inference.example.com"
+
+    /// `cd /root && runbook ARGUMENTS`, inside the server.
+    @discardableResult
     func runbook(_ arguments: [String]) throws -> Subprocess.Result {
-        let named = ["plan", "apply"].contains(arguments.first) ? ["--var", "domain=inference.example.com"] : []
-        return try run("cd /root && runbook " + (arguments + named).map(TerminalSession.quoted).joined(separator: " "))
+        let named = ["plan", "apply"].contains(arguments.first) ? " " + Self.domain : ""
+        return try run("cd /root && runbook " + arguments.map(TerminalSession.quoted).joined(separator: " ") + named)
     }
 
     /// The host command line that runs `script` inside the server. The target is checked first:
