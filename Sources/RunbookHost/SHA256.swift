@@ -54,5 +54,5 @@ public enum SHA256 {
 }
 
 private extension UInt32 {
-    package func rotatedRight(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 - count)) }
+    func rotatedRight(_ count: UInt32) -> UInt32 { (self >> count) | (self << (32 - count)) }
 }

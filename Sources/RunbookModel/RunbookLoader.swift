@@ -380,14 +380,14 @@ public struct RunbookLoader {
 
 private extension String {
     /// For a line like "```ini file=/x": the info string after the fence.
-    package var firstFenceInfo: String? {
+    var firstFenceInfo: String? {
         guard hasPrefix("```") || hasPrefix("~~~") else { return nil }
         let fence = first!
         return String(drop { $0 == fence })
     }
 
 
-    package init?(validatingUTF8 data: Data) {
+    init?(validatingUTF8 data: Data) {
         guard let text = String(data: data, encoding: .utf8) else { return nil }
         self = text
     }

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import RunbookRender
 import RunbookEngine
 import RunbookSteps
 import RunbookSnapshots
