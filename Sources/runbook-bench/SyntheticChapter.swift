@@ -8,7 +8,7 @@
 /// ````markdown
 /// ## Instance 0002-004: an alias
 ///
-/// Clients that still use the old name find the same file through a link.
+/// Clients that still use the old name, /srv/bench/c0002/s004.alias, find the same file through a link.
 ///
 /// ```sh link=/srv/bench/c0002/s004.alias to=/srv/bench/c0002/s003.conf
 /// ln -s /srv/bench/c0002/s003.conf /srv/bench/c0002/s004.alias
@@ -64,7 +64,7 @@ struct SyntheticChapter {
 
                 ## Instance \(instance): an alias
 
-                Clients that still use the old name find the same file through a link.
+                Clients that still use the old name, \(alias), find the same file through a link.
 
                 ```sh link=\(alias) to=\(target)
                 ln -s \(target) \(alias)
@@ -78,7 +78,8 @@ struct SyntheticChapter {
             ## Instance \(instance)
 
             The instance listens on the shared address and logs at the level chosen for the whole
-            runbook. Its port is the base port; a reverse proxy tells the instances apart.
+            runbook. Its port is the base port; a reverse proxy tells the instances apart. Its
+            configuration is \(path(position, "conf")):
 
             ```ini file=\(path(position, "conf")) mode=\(mode)
             [instance]
