@@ -4,7 +4,7 @@ import RunbookModel
 import RunbookHost
 
 /// What an apply or rollback reports as it goes, for a renderer to show. Steps never print.
-public enum ApplyEvent: Sendable {
+public enum ApplyEvent: Sendable, Codable {
     case notice(String)
     case chapter(title: String, file: String)
     case step(StepPlan, applied: Bool)

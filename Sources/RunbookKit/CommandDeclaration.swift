@@ -1,3 +1,4 @@
+import RunbookRemote
 import RunbookRender
 import RunbookEngine
 import RunbookSteps
@@ -29,6 +30,8 @@ package struct CommandDeclaration: Sendable {
     package let name: String
     package let flags: Set<String>
     package let positional: Positional
+    /// Left out of `runbook help`'s list: `agent`, which only `--host` runs, on the server.
+    package var hidden = false
 
     package static let runbookInput: Set<String> = ["--runbook", "--var", "--vars-file"]
     package static let target: Set<String> = ["--root", "--state-dir"]
@@ -37,15 +40,17 @@ package struct CommandDeclaration: Sendable {
 
     package static let all: [CommandDeclaration] = [
         CommandDeclaration(name: "check", flags: runbookInput.union(target).union(output), positional: .none),
-        CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection).union(["--html", "--out"]),
+        CommandDeclaration(name: "plan", flags: runbookInput.union(target).union(output).union(selection).union(["--html", "--out", "--host"]),
                            positional: .none),
-        CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step", "--atomic"]),
+        CommandDeclaration(name: "apply", flags: runbookInput.union(target).union(output).union(selection).union(["--step", "--atomic", "--host"]),
                            positional: .optionalPlanFile),
         CommandDeclaration(name: "show", flags: output.union(["--html"]), positional: .planFile),
         CommandDeclaration(name: "rollback", flags: runbookInput.union(target).union(output).union(["--force"]),
                            positional: .optionalSnapshotID),
         CommandDeclaration(name: "snapshots", flags: target.union(output), positional: .optionalShowID),
         CommandDeclaration(name: "help", flags: [], positional: .optionalCommandName),
+        // Reads its request on standard input, never from its command line: values may be secrets.
+        CommandDeclaration(name: "agent", flags: [], positional: .none, hidden: true),
     ]
 
     package static func named(_ name: String) -> CommandDeclaration? { all.first { $0.name == name } }
@@ -56,7 +61,7 @@ package struct CommandDeclaration: Sendable {
     package static let knownFlags: [String: Bool] = [
         "--runbook": true, "--root": true, "--state-dir": true, "--var": true, "--vars-file": true, "--chapter": true,
         "--only": true, "--html": true, "--out": true, "--json": false, "--no-color": false, "--step": false, "--atomic": false,
-        "--force": false,
+        "--force": false, "--host": true,
     ]
 
     /// The flags that may be given more than once; any other given twice is ambiguous.

@@ -70,7 +70,7 @@ package enum HelpText {
         "plan": """
         runbook plan [--chapter NAME] [--only ID] [--runbook DIR] [--var NAME=VALUE]
                      [--vars-file FILE] [--root DIR] [--state-dir DIR] [--json] [--html FILE]
-                     [--out FILE] [--no-color]
+                     [--out FILE] [--host [USER@]NAME[:PORT]] [--no-color]
 
         Read-only. First the variables in effect and where each comes from (secrets masked), then
         for every step, grouped by chapter: a unified diff for files; mode, owner and link
@@ -87,13 +87,18 @@ package enum HelpText {
         what it was computed from: the runbook's chapter hashes, the variables, the target's
         identity and every path's observed state. `runbook apply FILE` carries it out;
         `runbook show FILE` renders it.
+        --host [USER@]NAME[:PORT] plans on that server over the system's ssh (your ~/.ssh/config
+        applies; BatchMode, so a key must work without a prompt): the first run sends this runbook
+        binary there, by its sha256, under the state directory's bin/; the folder and the values
+        go on ssh's standard input, never on a command line. --root and --state-dir are the
+        server's. The plan reads as a local one does.
         A file whose content holds a secret is never diffed: the plan says how many lines change
         and the content's sha256 before and after.
         """,
         "apply": """
         runbook apply [--step] [--atomic] [--chapter NAME] [--only ID] [--runbook DIR]
                       [--var NAME=VALUE] [--vars-file FILE] [--root DIR] [--state-dir DIR]
-                      [--json] [--no-color]
+                      [--host [USER@]NAME[:PORT]] [--json] [--no-color]
 
         Takes the state directory lock, then runs the chapters in order. Every path is recorded in
         a new snapshot before it changes; files are written atomically. Handlers run once at the
@@ -106,6 +111,7 @@ package enum HelpText {
           --atomic        on a failure, restore everything this apply changed, every chapter
           --chapter NAME  only this chapter (file name, with or without .md, or title); repeatable
           --only ID       only this step id, like 02-nginx/3; repeatable
+          --host HOST     apply on that server over ssh, as plan --host does (not with --step)
 
         runbook apply PLANFILE [--atomic] [--runbook DIR] [--var NAME=VALUE] [--vars-file FILE]
                                [--root DIR] [--state-dir DIR] [--json] [--no-color]
@@ -136,6 +142,13 @@ package enum HelpText {
         rollback that was killed or failed midway is finished by the next one; until then apply
         refuses to run. --json prints what it did (or why not) as one document (docs/JSON.md),
         and the progress on stderr.
+        """,
+        "agent": """
+        runbook agent
+
+        What `plan --host` and `apply --host` run on the server: it reads one request on standard
+        input and answers in NDJSON on standard output (docs/REMOTE.md). Not meant to be run by
+        hand; a request it cannot read is refused with exit 64.
         """,
         "snapshots": """
         runbook snapshots [show ID] [--root DIR] [--state-dir DIR] [--json] [--no-color]
