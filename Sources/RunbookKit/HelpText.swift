@@ -35,6 +35,8 @@ package enum HelpText {
                             here is never printed, but other users of this machine may see
                             this command line in ps: prefer --vars-file for secrets
       --vars-file FILE      NAME=VALUE lines, # comments
+      --host [USER@]NAME[:PORT]  plan and apply: on that server, over the system's ssh
+                            (docs/REMOTE.md); --root and --state-dir are then the server's
       --json                One versioned JSON document on stdout, also on errors (docs/JSON.md)
       --no-color            No colour (also when NO_COLOR is set or output is not a terminal)
       -h, --help            This help; `runbook help COMMAND` for one command
