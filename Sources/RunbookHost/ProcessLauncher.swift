@@ -29,6 +29,12 @@ public struct ProcessLauncher: Sendable {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// Where `name` is on the PATH, as a shell would find it; nil when it is on none of it.
+    package static func program(named name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
+    }
+
     package func run(_ command: ShellCommand) throws -> ProcessResult {
         let output = try run(executable: command.shell, arguments: command.arguments, input: command.standardInput,
                              mergingOutput: true, script: command.script.utf8Data, timeout: command.timeout)

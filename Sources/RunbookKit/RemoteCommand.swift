@@ -31,7 +31,7 @@ package struct RemoteCommand {
                                    chapters: options.chapters, only: options.only, atomic: options.atomic, variables: given, archive: archive)
         let connection = try SSHConnection(target: target, configFile: ProcessInfo.processInfo.environment["RUNBOOK_SSH_CONFIG"])
         defer { connection.close() }
-        let agent = RemoteAgent(connection: connection, runbookVersion: RunbookCommand.version, stateDirectory: remoteStateDirectory)
+        let agent = RemoteAgent(connection: connection, stateDirectory: remoteStateDirectory)
         let (shipping, binary) = try agent.ship()
         switch shipping {
         case .alreadyThere(let path):

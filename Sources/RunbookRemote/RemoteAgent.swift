@@ -8,7 +8,6 @@ import RunbookHost
 /// message of the answer on as it arrives.
 public struct RemoteAgent {
     public let connection: SSHConnection
-    public let runbookVersion: String
     /// The state directory on the server, where the binary is kept.
     public let stateDirectory: String
 
@@ -18,9 +17,8 @@ public struct RemoteAgent {
         case sent(path: String, bytes: Int)
     }
 
-    public init(connection: SSHConnection, runbookVersion: String, stateDirectory: String) {
+    public init(connection: SSHConnection, stateDirectory: String) {
         self.connection = connection
-        self.runbookVersion = runbookVersion
         self.stateDirectory = stateDirectory
     }
 

@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import RunbookModel
 import RunbookHost
 
@@ -28,8 +27,8 @@ public struct RunbookArchive: Sendable, Equatable {
         var bytes = Data()
         for name in names {
             let path = "\(directory)/\(name)"
-            var info = stat()
-            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { continue }
+            // Read as the loader reads the folder: what the runbook is made of, on this machine.
+            guard try FileManager.default.attributesOfItem(atPath: path)[.type] as? FileAttributeType == .typeRegular else { continue }
             guard name.utf8.count <= 100 else {
                 throw Diagnostic("the runbook file \(name) has a name longer than 100 bytes, which cannot be sent to a server",
                                  origin: "--runbook \(directory)", hint: "give it a shorter name")
@@ -41,7 +40,7 @@ public struct RunbookArchive: Sendable, Equatable {
         return RunbookArchive(bytes: bytes + Data(count: 2 * block))
     }
 
-    /// Writes every file of the stream into `directory`, which must be empty.
+    /// Writes every file of the stream into `directory` (absolute, and new: the agent's private one).
     public func unpack(into directory: String) throws {
         var offset = 0
         let all = [UInt8](bytes)
@@ -59,11 +58,7 @@ public struct RunbookArchive: Sendable, Equatable {
             }
             let start = offset + Self.block
             guard start + size <= all.count else { throw Self.damaged("\(name) is cut short") }
-            let descriptor = open("\(directory)/\(name)", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw HostError(path: "\(directory)/\(name)", operation: "create", errno: errno) }
-            let failed = all[start..<start + size].withUnsafeBytes { writeFully(descriptor, $0) }
-            close(descriptor)
-            if let failed { throw HostError(path: "\(directory)/\(name)", operation: "write", errno: failed) }
+            try LiveHost().writeAtomically("\(directory)/\(name)", data: Data(all[start..<start + size]), mode: 0o600)
             offset = start + (size + Self.block - 1) / Self.block * Self.block
         }
         throw Self.damaged("it has no end marker")

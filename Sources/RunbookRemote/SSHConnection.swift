@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import RunbookModel
 import RunbookHost
 
@@ -20,7 +19,7 @@ public final class SSHConnection {
     private let configFile: String?
 
     public init(target: SSHTarget, configFile: String?) throws {
-        guard let executable = Self.findSSH() else {
+        guard let executable = ProcessLauncher.program(named: "ssh") else {
             throw Diagnostic("there is no ssh program on this machine's PATH", origin: "--host \(target)",
                              hint: "--host runs the system's OpenSSH client: apt-get install openssh-client")
         }
@@ -57,10 +56,5 @@ public final class SSHConnection {
     public func close() {
         _ = try? ProcessLauncher().run(executable: executable, arguments: options + ["-O", "exit", "--", target.destination])
         controlDirectory.remove()
-    }
-
-    private static func findSSH() -> String? {
-        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
-        return path.split(separator: ":").map { "\($0)/ssh" }.first { access($0, X_OK) == 0 }
     }
 }

@@ -49,6 +49,14 @@ final class AgentProtocolTests: XCTestCase {
         XCTAssertTrue(plan.hasChanges)
     }
 
+    func testTheRunbookStreamIsATarThatGNUTarReads() throws {
+        let archive = try RunbookArchive.make(directory: runbook.path)
+        let listed = try ProcessLauncher().run(executable: "/usr/bin/tar", arguments: ["-tf", "-"], input: archive.bytes)
+        XCTAssertEqual(listed.status, 0, String(decoding: listed.standardError, as: UTF8.self))
+        let expected = try FileManager.default.contentsOfDirectory(atPath: runbook.path).filter { !$0.hasPrefix(".") }.sorted()
+        XCTAssertEqual(String(decoding: listed.standardOutput, as: UTF8.self).split(separator: "\n").map(String.init), expected)
+    }
+
     func testKeysItDoesNotKnowAreIgnored() throws {
         let root = try makeTemporaryDirectory(self, "agent")
         let (request, archive) = try request(root: root)
