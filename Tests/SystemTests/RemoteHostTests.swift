@@ -110,4 +110,20 @@ final class RemoteHostTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("Host key verification failed"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.appendingPathComponent("var").path))
     }
+
+    func testAHostWhoseLockIsHeldAnswersLockedAsALocalApplyWould() throws {
+        let first = try runbook(["apply"], remote: true)
+        XCTAssertEqual(first.status, 0, first.all)
+        let lock = sandbox.appendingPathComponent("var/lib/runbook/lock").path
+        // Held on the server's side; the namespace's teardown ends it.
+        let (program, arguments) = server.namespace.command("/usr/bin/flock", ["--nonblock", lock, "/bin/sh", "-c", "echo held; sleep 30"])
+        let holder = try BackgroundCommand(executable: program, arguments: arguments, log: server.url("holder.log"))
+        XCTAssertTrue(holder.waitForOutput(containing: "held", timeout: 10), holder.output)
+
+        let locked = try runbook(["apply", "--json"], remote: true)
+        XCTAssertEqual(locked.status, 75, locked.all)
+        let document = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(locked.stdout.utf8)) as? [String: Any], locked.stdout)
+        XCTAssertEqual(document["kind"] as? String, "errors")
+        XCTAssertTrue(locked.stderr.contains("lock"), locked.stderr)
+    }
 }
