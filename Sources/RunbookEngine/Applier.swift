@@ -1,5 +1,4 @@
 import FoundationEssentials
-import Glibc
 import RunbookSteps
 import RunbookSnapshots
 import RunbookModel
@@ -35,19 +34,28 @@ public final class Applier {
         public var failure: String?
         public var restored: [String]
         public var restoreError: String?
-        public var quit: Bool
+        /// The step `--step` was answered `q` at: the apply stopped there, at the operator's request.
+        public var stoppedBefore: StepInfo?
         /// The chapters that converged and passed their checks before the failure, and stay applied.
         public var keptChapters: [String] = []
         /// The chapter that failed; its changes (or, with `atomic`, the whole apply's) were restored.
         public var failedChapter: String?
+        /// How long the whole apply took, restoring included.
+        public var seconds: Double = 0
+        /// Every step's changes, handler and check that ran, in the order they ran.
+        public var timings: [StepTiming] = []
 
-        package init(snapshotID: Int?, changedSteps: Int, failure: String?, restored: [String], restoreError: String? = nil, quit: Bool, keptChapters: [String] = [], failedChapter: String? = nil) {
+        /// What the summary names: the three that took longest.
+        public var slowestSteps: [StepTiming] { StepTiming.slowest(3, of: timings) }
+
+        package init(snapshotID: Int?, changedSteps: Int, failure: String?, restored: [String], restoreError: String? = nil,
+                     stoppedBefore: StepInfo? = nil, keptChapters: [String] = [], failedChapter: String? = nil) {
             self.snapshotID = snapshotID
             self.changedSteps = changedSteps
             self.failure = failure
             self.restored = restored
             self.restoreError = restoreError
-            self.quit = quit
+            self.stoppedBefore = stoppedBefore
             self.keptChapters = keptChapters
             self.failedChapter = failedChapter
         }
@@ -66,6 +74,7 @@ public final class Applier {
     private var sensitivePaths: Set<String> = []
     private var convergedChapters: [String] = []
     private var currentChapter: String?
+    private var timings: [StepTiming] = []
 
     public init(prepared: PreparedRunbook, host: any Host, state: StateDirectory, options: Options, redactor: Redactor,
                 report: @escaping (ApplyEvent) -> Void, decide: @escaping (StepPlan) -> StepDecision) {
@@ -85,6 +94,14 @@ public final class Applier {
     }
 
     public func apply() throws -> Outcome {
+        let start = MonotonicClock.nanoseconds()
+        var outcome = try converge()
+        outcome.seconds = MonotonicClock.secondsSince(start)
+        outcome.timings = timings
+        return outcome
+    }
+
+    private func converge() throws -> Outcome {
         try state.storeSecrets(prepared.variables.pendingGenerated)
         sensitivePaths = try state.snapshots.sensitivePaths()
         var changed = 0
@@ -92,30 +109,45 @@ public final class Applier {
             for chapter in selectedChapters where !chapter.steps.isEmpty {
                 currentChapter = chapter.chapter.name
                 recorder?.beginChapter()
-                let (count, quit) = try run(chapter)
+                let (count, stoppedBefore) = try run(chapter)
                 changed += count
-                convergedChapters.append(chapter.chapter.name)
-                if quit {
-                    try recorder?.finish(.succeeded)
-                    return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: true)
+                if let stoppedBefore {
+                    // Only the chapters it went through: the ones after it never ran.
+                    try recorder?.finish(.stopped, chapters: convergedChapters + [chapter.chapter.name])
+                    try keepGivenValues()
+                    return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], stoppedBefore: stoppedBefore)
                 }
+                convergedChapters.append(chapter.chapter.name)
             }
         } catch {
             return try fail(error, changed: changed)
         }
         try recorder?.finish(.succeeded)
-        return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], quit: false)
+        try keepGivenValues()
+        return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [])
     }
 
-    private func run(_ chapter: PreparedRunbook.PreparedChapter) throws -> (changed: Int, quit: Bool) {
+    /// Only an apply that succeeded (or that the operator stopped) keeps the values it was given:
+    /// they are what the target now holds, so later plans and applies start from them.
+    private func keepGivenValues() throws {
+        let variables = prepared.variables
+        try state.keep(variables.givenNow, secrets: Set(variables.declarations.values.filter(\.isSecret).map(\.name)),
+                       snapshot: recorder?.id)
+    }
+
+    /// Runs a chapter's steps, its handlers and its checks. Stopped at the operator's request, the
+    /// handlers of what was carried out still run, so that services pick up what stays applied;
+    /// the checks do not, since the chapter is not complete.
+    private func run(_ chapter: PreparedRunbook.PreparedChapter) throws -> (changed: Int, stoppedBefore: StepInfo?) {
         report(.chapter(title: chapter.chapter.title, file: chapter.chapter.file))
         var carriedOut: [StepPlan] = []
-        for step in chapter.changingSteps where options.selection.includes(stepID: step.info.id) {
+        var stoppedBefore: StepInfo?
+        steps: for step in chapter.changingSteps where options.selection.includes(stepID: step.info.id) {
             try FaultInjection.throwingPoint("step:\(step.info.id)")
             let plan = try PlanningView(host: host, sensitivePaths: sensitivePaths).observe(step)
             if let saved = options.savedPlan { try confirm(plan, keepsTo: saved) }
             guard plan.hasChanges else {
-                report(.step(plan, applied: false))
+                report(.step(plan, applied: false, seconds: nil))
                 continue
             }
             if askEachStep {
@@ -127,20 +159,22 @@ public final class Applier {
                     continue
                 case .quit:
                     report(.stepDeclined(plan))
-                    return (carriedOut.count, true)
+                    stoppedBefore = plan.step
+                    break steps
                 }
             }
-            try carryOut(plan, of: step)
+            let seconds = try timed(plan.step) { try carryOut(plan, of: step) }
             carriedOut.append(plan)
-            report(.step(plan, applied: true))
+            report(.step(plan, applied: true, seconds: seconds))
         }
         for firing in Plan.HandlerFiring.firings(of: prepared.handlers, for: carriedOut, policy: policy) {
             try runHandler(prepared.handlers.first { $0.name == firing.name }!, skipped: firing.skipped)
         }
+        guard stoppedBefore == nil else { return (carriedOut.count, stoppedBefore) }
         for check in chapter.checks where options.selection.includes(stepID: check.info.id) {
             try verify(check)
         }
-        return (carriedOut.count, false)
+        return (carriedOut.count, nil)
     }
 
     private func carryOut(_ plan: StepPlan, of step: any ChangingStep) throws {
@@ -186,6 +220,21 @@ public final class Applier {
         throw StepFailure(step: plan.step, message: "stale: \(plan.step.id) would now \(PlanStaleness.intent(plan)), but the saved plan said it would \(PlanStaleness.intent(said)); the target changed while this apply ran")
     }
 
+    /// Announces the work, and times it: the duration, or a `failed` event before the error goes on.
+    private func timed(_ step: StepInfo, _ work: () throws -> Void) throws -> Double {
+        report(.started(step))
+        let start = MonotonicClock.nanoseconds()
+        do {
+            try work()
+        } catch {
+            report(.failed(step, seconds: MonotonicClock.secondsSince(start)))
+            throw error
+        }
+        let seconds = MonotonicClock.secondsSince(start)
+        timings.append(StepTiming(step: step, seconds: seconds))
+        return seconds
+    }
+
     /// A command that could not finish (a timeout, say) fails the step it belongs to, at its line.
     private func run(_ command: ShellCommand, for step: StepInfo) throws -> ProcessResult {
         do { return try host.run(command) } catch { throw StepFailure(step: step, message: "\(error)") }
@@ -193,39 +242,40 @@ public final class Applier {
 
     private func runHandler(_ handler: HandlerStep, skipped: String?) throws {
         if let skipped {
-            report(.handler(name: handler.name, skipped: skipped))
+            report(.handler(handler.info, name: handler.name, skipped: skipped, seconds: nil))
             return
         }
         try recorder?.recordHandler(handler.name)
-        let result = try run(handler.script, for: handler.info)
-        guard result.succeeded else {
-            throw StepFailure(step: handler.info, message: "handler \(handler.name) exited \(result.status)", output: result.output)
+        let seconds = try timed(handler.info) {
+            let result = try run(handler.script, for: handler.info)
+            guard result.succeeded else {
+                throw StepFailure(step: handler.info, message: "handler \(handler.name) exited \(result.status)", output: result.output)
+            }
         }
-        report(.handler(name: handler.name, skipped: nil))
+        report(.handler(handler.info, name: handler.name, skipped: nil, seconds: seconds))
     }
 
     private func verify(_ check: any VerifyingStep) throws {
         if let skipped = policy.skipReason(for: .checks) {
-            report(.check(check.info, skipped: skipped, attempts: 0))
+            report(.check(check.info, skipped: skipped, attempts: 0, seconds: nil))
             return
         }
         var attempt = 0
-        while true {
-            attempt += 1
-            let found: String?
-            do { found = try check.verify(on: host) } catch { throw StepFailure(step: check.info, message: "\(error)") }
-            guard let problem = found else {
-                report(.check(check.info, skipped: nil, attempts: attempt))
-                return
+        let seconds = try timed(check.info) {
+            while true {
+                attempt += 1
+                let found: String?
+                do { found = try check.verify(on: host) } catch { throw StepFailure(step: check.info, message: "\(error)") }
+                guard let problem = found else { return }
+                if attempt > check.retries {
+                    throw StepFailure(step: check.info, message: "check failed after \(attempt) attempt\(attempt == 1 ? "" : "s")",
+                                      output: problem)
+                }
+                report(.checkAttempt(check.info, failed: attempt, of: check.retries + 1, delay: check.delay))
+                MonotonicClock.pause(seconds: check.delay)
             }
-            if attempt > check.retries {
-                throw StepFailure(step: check.info, message: "check failed after \(attempt) attempt\(attempt == 1 ? "" : "s")",
-                                  output: problem)
-            }
-            var pause = timespec(tv_sec: Int(check.delay), tv_nsec: Int((check.delay - check.delay.rounded(.down)) * 1e9))
-            var remaining = timespec()
-            while nanosleep(&pause, &remaining) != 0 && errno == EINTR { pause = remaining }
         }
+        report(.check(check.info, skipped: nil, attempts: attempt, seconds: seconds))
     }
 
     /// Restores the failing chapter's changes (with `atomic`, the whole apply's), reruns the
@@ -233,7 +283,7 @@ public final class Applier {
     private func fail(_ error: Error, changed: Int) throws -> Outcome {
         let failure = "\(error)"
         let keepsEarlierChapters = !options.atomic
-        var outcome = Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: failure, restored: [], quit: false,
+        var outcome = Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: failure, restored: [],
                               keptChapters: keepsEarlierChapters ? convergedChapters : [], failedChapter: currentChapter)
         guard let recorder else { return outcome }
         let records = keepsEarlierChapters ? recorder.chapterBaseline : recorder.manifest.records
@@ -254,8 +304,7 @@ public final class Applier {
             }
             let handlersToRerun = Set(handlersRun).intersection(records.flatMap(\.notifies))
             for handler in prepared.handlers where handlersToRerun.contains(handler.name) {
-                let result = try host.run(handler.script)
-                report(.handlerRerun(name: handler.name, outcome: result.succeeded ? "ok" : "exited \(result.status)"))
+                report(.handlerRerun(name: handler.name, result: try host.run(handler.script)))
             }
         } catch {
             outcome.restoreError = "\(error)"

@@ -34,6 +34,19 @@ public struct Plan: Sendable, Codable, Equatable {
         public var declaredAt: SourceLocation
         /// Still the declaration's example (a reserved name like inference.example.com) on a live host.
         public var isExample: Bool
+        /// Still the value the declaration marks as an example (`example=`) on a live host, which
+        /// apply refuses. Optional only so that plans saved before it existed still load.
+        public var applyRefuses: Bool?
+        /// The value kept from an earlier apply that a value given now replaces, where they differ.
+        public var replacesKept: ReplacedValue?
+    }
+
+    /// A kept value that a value given now replaces: "api.example.com → api2.example.com (given
+    /// now; was kept from apply 3)".
+    public struct ReplacedValue: Sendable, Codable, Equatable {
+        /// nil for a secret.
+        public var value: String?
+        public var source: VariableSource
     }
 
     public struct InactiveStep: Sendable, Codable, Equatable {

@@ -25,8 +25,7 @@ public struct Planner {
     public func plan(notices: [String] = []) throws -> Plan {
         let view = PlanningView(host: host, sensitivePaths: sensitivePaths)
         var chapters: [Plan.ChapterPlan] = []
-        for chapter in prepared.chapters where (!chapter.steps.isEmpty || !chapter.inactive.isEmpty)
-            && selection.includes(chapter.chapter) {
+        for chapter in prepared.chapters where selection.selectsAnything(in: chapter) {
             var steps: [StepPlan] = []
             for step in chapter.changingSteps where selection.includes(stepID: step.info.id) {
                 let planned = try view.observe(step)
@@ -47,19 +46,28 @@ public struct Planner {
                     secretsToGenerate: prepared.variables.pendingGenerated.keys.sorted(), notices: notices)
     }
 
-    /// The variables' values and sources. A default that is still an example name is flagged on a
-    /// live host; under `--root` (a sandbox) the example is the point.
     package func variablesInEffect() -> [Plan.VariableInEffect] {
-        let variables = prepared.variables
-        return variables.declarations.values
-            .sorted { ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column) }
+        Self.variablesInEffect(prepared.variables, on: host)
+    }
+
+    /// The variables' values and sources, and the kept values that given ones replace. A default
+    /// that is still an example is flagged on a live host; under `--root` (a sandbox) the example
+    /// is the point.
+    package static func variablesInEffect(_ variables: ResolvedVariables, on host: any HostFacts) -> [Plan.VariableInEffect] {
+        let policy = TargetPolicy(host: host)
+        return variables.declarationsInOrder
             .compactMap { declaration in
                 guard let value = variables.values[declaration.name] else { return nil }
                 let source = variables.sources[declaration.name] ?? .declarationDefault
+                let refused = policy.refusesExample(of: declaration, in: variables)
+                let looksLikeExample = source == .declarationDefault && !declaration.isSecret && ExampleNames.appear(in: value)
                 return Plan.VariableInEffect(
                     name: declaration.name, value: declaration.isSecret ? nil : value, isSecret: declaration.isSecret, source: source,
                     about: declaration.about, declaredAt: declaration.location,
-                    isExample: TargetPolicy(host: host).warnsAboutExampleValues && source == .declarationDefault && !declaration.isSecret && ExampleNames.appear(in: value))
+                    isExample: refused || policy.warnsAboutExampleValues && looksLikeExample, applyRefuses: refused ? true : nil,
+                    replacesKept: variables.replacedKept[declaration.name].map {
+                        Plan.ReplacedValue(value: declaration.isSecret ? nil : $0.value, source: $0.source)
+                    })
             }
     }
 }

@@ -138,12 +138,11 @@ public struct Rollback {
         }
         for handler in handlers where wanted.contains(handler.name) {
             if let skipped = TargetPolicy(host: host).skipReason(for: .handlers) {
-                report(.handler(name: handler.name, skipped: skipped))
+                report(.handler(handler.info, name: handler.name, skipped: skipped, seconds: nil))
                 continue
             }
             try recorder.recordHandler(handler.name)
-            let result = try host.run(handler.script)
-            report(.handlerRerun(name: handler.name, outcome: result.succeeded ? "ok" : "exited \(result.status): \(result.output)"))
+            report(.handlerRerun(name: handler.name, result: try host.run(handler.script)))
         }
     }
 }

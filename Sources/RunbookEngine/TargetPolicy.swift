@@ -55,6 +55,26 @@ package struct TargetPolicy: Sendable {
     /// sandbox the example is the point.
     package var warnsAboutExampleValues: Bool { runsCommands }
 
+    /// Whether an apply on this target refuses the variable's value: still the one its declaration
+    /// marks as an example (`example=`), on a live host. In a sandbox the example keeps working.
+    package func refusesExample(of declaration: VariableDeclaration, in variables: ResolvedVariables) -> Bool {
+        warnsAboutExampleValues && declaration.defaultIsExample && variables.sources[declaration.name] == .declarationDefault
+    }
+
+    /// Why an apply on this target must not run with these values: one refusal per variable still
+    /// at its declaration's example, at the declaration.
+    package func exampleRefusals(_ variables: ResolvedVariables) -> [Diagnostic] {
+        variables.declarations.values.filter { refusesExample(of: $0, in: variables) }
+            .sorted { $0.location.description < $1.location.description }
+            .map { declaration in
+                Diagnostic("'\(declaration.name)' is still its example\(declaration.isSecret ? "" : " " + (variables.values[declaration.name] ?? "")), "
+                               + "which a live apply refuses",
+                           at: declaration.location,
+                           hint: "give this server's own with --var \(declaration.name)=VALUE or in a --vars-file; the apply keeps it for the next. "
+                               + "To try the runbook with the example, apply it to a directory with --root DIR")
+            }
+    }
+
     private static func reason(for change: Change) -> String {
         switch change {
         case .installPackages: "--root: packages are not installed"

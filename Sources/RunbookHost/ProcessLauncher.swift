@@ -134,9 +134,7 @@ public struct ProcessLauncher: Sendable {
     }
 
     private static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+        Double(MonotonicClock.nanoseconds()) / 1e9
     }
 
     /// SIGTERM to the whole group, SIGKILL to whatever is left after the grace; returns the

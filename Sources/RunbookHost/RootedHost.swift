@@ -21,7 +21,7 @@ public struct RootedHost: Host {
         walk = RootWalk(root: self.root)
     }
 
-    public var displayName: String { "--root \(root)" }
+    public var displayName: String { "--root \(root.isEmpty ? "/" : root)" }
     public var capabilities: TargetCapabilities { [] }
     public var restoresOwnership: Bool { geteuid() == 0 }
 

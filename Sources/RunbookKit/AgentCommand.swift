@@ -13,8 +13,9 @@ import RunbookHost
 ///
 /// It reads one request on standard input, never from its command line (the values in it may be
 /// secrets), and carries it out as the local command would, on the target the request names.
-/// It answers on standard output in NDJSON, the first line its protocol version, every line
-/// masked like any other output; what is meant for people goes to standard error. A request
+/// It answers on standard output in NDJSON, the first line its protocol version, an apply's events
+/// as the `event` documents of `apply --json`, every line masked like any other output; what is
+/// meant for people goes to standard error. A request
 /// it cannot read, or of another major version, is refused with exit 64.
 package struct AgentCommand {
     package let console: Console
@@ -49,8 +50,10 @@ package struct AgentCommand {
                 send(.planned(plan))
                 return finish([], code: plan.exitCode)
             }
-            let outcome = try ApplyCommand(session: session).carryOut(report: { send(.happened($0)) })
-                ?? Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: [], quit: false)
+            // Each event as the line `apply --json` prints for it: the controller renders those.
+            let events = ApplyProgress(console: console, renderer: ApplyEventRenderer(style: console.style), json: true)
+            let outcome = try ApplyCommand(session: session).carryOut(report: events.report)
+                ?? Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: [])
             send(.applied(outcome))
             return finish([], code: outcome.exitCode)
         } catch let lock as StateLock.LockError {

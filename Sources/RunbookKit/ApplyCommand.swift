@@ -30,10 +30,15 @@ package struct ApplyCommand {
     package func run() throws -> ExitCode {
         let console = session.console
         let json = session.options.json
-        let renderer = ApplyEventRenderer(style: console.style)
-        guard let outcome = try carryOut(report: { event in if !json { console.line(renderer.render(event)) } }) else {
+        let progress = ApplyProgress(console: console, renderer: ApplyEventRenderer(style: console.style), json: json)
+        let carriedOut: Applier.Outcome?
+        do {
+            defer { progress.finish() }
+            carriedOut = try carryOut(report: progress.report)
+        }
+        guard let outcome = carriedOut else {
             if json {
-                try ApplyReport(console: console, savedPlan: saved).printJSON(Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: [], quit: false))
+                try ApplyReport(console: console, savedPlan: saved).printJSON(Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: []))
             } else {
                 console.line(console.style.bold("The saved plan has no changes, and planning again on the target still finds none: nothing to apply."))
             }
@@ -47,7 +52,9 @@ package struct ApplyCommand {
     /// has nothing to apply.
     package func carryOut(report: @escaping (ApplyEvent) -> Void) throws -> Applier.Outcome? {
         let earlier = saved.map { Self.givenValues(of: $0.plan) } ?? []
-        try session.selection.validate(against: try session.prepare(after: earlier))
+        let checked = try session.prepare(after: earlier)
+        try session.selection.validate(against: checked)
+        try DiagnosticCollector(TargetPolicy(host: session.host).exampleRefusals(checked.variables)).throwIfAny()
         try FaultInjection.throwingPoint("apply:prepared")
         let console = session.console
         let lock = try session.takeLock(for: "apply", markingInterrupted: true)
@@ -67,7 +74,7 @@ package struct ApplyCommand {
             _ = try Planner(prepared: prepared, host: host, selection: session.selection,
                             sensitivePaths: try session.state.snapshots.sensitivePaths()).plan()
         }
-        let planRenderer = PlanTextRenderer(style: console.style)
+        let tour = StepTour(console: console, runbook: prepared.runbook)
         var options = Applier.Options()
         options.stepMode = session.options.stepMode
         options.atomic = session.options.atomic
@@ -76,30 +83,15 @@ package struct ApplyCommand {
         let applier = Applier(
             prepared: prepared, host: host, state: session.state, options: options, redactor: console.redactor,
             report: report,
-            decide: { plan in
-                console.line("\n" + console.style.bold("Step \(plan.step.id)") + (plan.step.heading.map { ": \($0)" } ?? ""))
-                console.out(planRenderer.render(plan))
-                while true {
-                    switch console.ask("Apply this step? [y]es, [n]o, [a]ll remaining, [q]uit: ")?.lowercased()
-                        .trimmingBlanks() {
-                    case "y", "yes": return .apply
-                    case "n", "no": return .skip
-                    case "a", "all": return .applyAll
-                    case "q", "quit", nil: return .quit
-                    default: continue
-                    }
-                }
-            })
+            decide: tour.decide)
         return try applier.apply()
     }
 
     /// The values the plan was given, to be given again: the plan's own, never guessed anew.
     private static func givenValues(of saved: SavedPlan) -> [VariableInput] {
         saved.plan.variables.compactMap { variable in
-            switch variable.source {
-            case .commandLine, .varsFile: variable.value.map { VariableInput(name: variable.name, value: $0, location: nil) }
-            case .kept, .generated, .declarationDefault: nil
-            }
+            guard variable.source.isGivenNow else { return nil }
+            return variable.value.map { VariableInput(name: variable.name, value: $0, location: nil) }
         }
     }
 
@@ -132,6 +124,7 @@ package struct ApplyReport {
             try printJSON(outcome)
         } else {
             printSummary(outcome)
+            console.line("\n" + ApplyEventRenderer(style: console.style).timing(outcome))
         }
     }
 
@@ -140,7 +133,14 @@ package struct ApplyReport {
             let snapshot = outcome.snapshotID.map { "; snapshot \($0) recorded (`runbook rollback` restores the state from before it)" }
                 ?? "; no snapshot needed"
             if let saved = savedPlan { console.line("\nCarried out the saved plan \(saved.plan.id) (\(saved.file)), exactly as it was reviewed.") }
-            console.line("\n" + console.style.bold(outcome.changedSteps == 0 ? "Apply complete: no changes" : "Apply complete: \(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed") + snapshot + (outcome.quit ? " (stopped at your request)" : "") + ".")
+            let changed = outcome.changedSteps == 0 ? "no changes" : "\(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed"
+            guard let stopped = outcome.stoppedBefore else {
+                console.line("\n" + console.style.bold("Apply complete: \(changed)") + snapshot + ".")
+                return
+            }
+            console.line("\n" + console.style.bold("Stopped at your request before \(stopped.id): \(changed)") + snapshot + ".")
+            console.line("What was applied stays applied. The rest of chapter \(stopped.chapter), its checks and the chapters "
+                + "after it did not run; `runbook apply` goes on from there.")
             return
         }
         console.error("\n" + failure)
@@ -170,7 +170,7 @@ package struct ApplyReport {
 
     package func printJSON(_ outcome: Applier.Outcome) throws {
         let document = ApplyDocument(outcome, retry: outcome.restoreError == nil ? nil : retry(outcome), plan: savedPlan?.plan.id)
-        console.line(try JSONOutput.text(document))
+        try console.json(document)
     }
 }
 

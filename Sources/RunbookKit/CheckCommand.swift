@@ -15,7 +15,7 @@ package struct CheckCommand {
         let runbook = session.options.runbook
         let prepared: PreparedRunbook
         do {
-            prepared = try session.prepare()
+            prepared = try session.prepare(forReaders: true)
         } catch {
             guard let problems = Diagnostics(error) else { throw error }
             if session.options.json { console.line(try JSONOutput.text(CheckDocument(runbook: runbook, problems: problems.items))) }

@@ -26,7 +26,8 @@ public struct CommandLineOptions: Sendable {
     public var variables: [String] = []
     public var varsFiles: [String] = []
     public var json = false
-    public var noColor = false
+    /// `--color=WHEN`; `--no-color` is `--color=never`.
+    public var color = ColorChoice.auto
     public var stepMode = false
     public var atomic = false
     /// `plan --html FILE`, `show PLAN --html FILE`: where to write the review page.
@@ -38,7 +39,13 @@ public struct CommandLineOptions: Sendable {
     public var force = false
     /// `--host [user@]name[:port]`: plan or apply on that server, over ssh, instead of here.
     public var host: SSHTarget?
+    /// `vars --forget NAME`: the kept values to drop.
+    public var forget: [String] = []
     public var help = false
+    /// `help --man`: the manual page instead of the help.
+    public var manual = false
+    /// `completions --list WHAT`: the names a completion script asks for.
+    public var listing: CompletionListing?
     public var version = false
 
     /// A wrong command line (exit 64). Its text never holds a value that could be a secret.
@@ -64,7 +71,8 @@ public struct CommandLineOptions: Sendable {
                 flag = String(argument[..<equals])
                 inlineValue = String(argument[argument.index(after: equals)...])
             }
-            if flag == "--no-colour" { flag = "--no-color" }
+            if flag == "--colour" { flag = FlagDeclaration.color.name }
+            if flag == "--no-colour" { flag = FlagDeclaration.noColor.name }
             if flag == "--" {
                 self.arguments.append(contentsOf: remaining)
                 remaining = []
@@ -91,7 +99,13 @@ public struct CommandLineOptions: Sendable {
                 return given
             }
             if given.contains(flag), !CommandDeclaration.repeatableFlags.contains(flag) {
-                throw UsageError("\(flag) is given twice", hint: "give it once; only --var, --vars-file, --chapter and --only repeat")
+                let repeatable = FlagDeclaration.all.filter(\.repeatable).map(\.name)
+                throw UsageError("\(flag) is given twice", hint: "give it once; only \(repeatable.dropLast().joined(separator: ", ")) and \(repeatable.last!) repeat")
+            }
+            // `--no-color --color=always` asks for two colourings at once.
+            let colourFlags = [FlagDeclaration.color.name, FlagDeclaration.noColor.name]
+            if colourFlags.contains(flag), given.contains(where: colourFlags.contains) {
+                throw UsageError("--color and --no-color are given together", hint: "give one; --no-color is --color=never")
             }
             given.append(flag)
             // `--vars-file secret=KEY` meant `--var`: the word looks like an assignment, and
@@ -114,7 +128,10 @@ public struct CommandLineOptions: Sendable {
             case "--chapter": chapters.append(try pathOrName())
             case "--only": only.append(try pathOrName())
             case "--json": json = true
-            case "--no-color": noColor = true
+            case "--color": color = try Self.choice(of: flag, try value(), among: ColorChoice.self)
+            case "--no-color": color = .never
+            case "--man": manual = true
+            case "--list": listing = try Self.choice(of: flag, try value(), among: CompletionListing.self)
             case "--step": stepMode = true
             case "--atomic": atomic = true
             case "--html": htmlFile = try pathOrName()
@@ -126,6 +143,7 @@ public struct CommandLineOptions: Sendable {
                 } catch let invalid as SSHTarget.Invalid {
                     throw UsageError(invalid.message, hint: invalid.hint)
                 }
+            case "--forget": forget.append(try pathOrName())
             case "--version": version = true
             default: help = true
             }
@@ -178,6 +196,19 @@ public struct CommandLineOptions: Sendable {
         case .optionalCommandName:
             guard words.count <= 1 else { throw UsageError("help takes at most one command name") }
             if let word = words.first, !CommandDeclaration.names.contains(word) { throw Self.unknownCommand(word) }
+            if manual, let word = words.first {
+                throw UsageError("help --man prints the whole manual, so it takes no command name like \(Diagnostic.shown(word))",
+                                 hint: "write runbook help --man, or runbook help \(word)")
+            }
+        case .shellName:
+            if listing != nil {
+                guard let word = words.first else { break }
+                throw UsageError("completions --list prints names, so it takes no shell like \(Diagnostic.shown(word))")
+            }
+            guard words.count == 1 else {
+                throw UsageError("completions takes one shell: bash, zsh or fish", hint: "for example runbook completions bash")
+            }
+            _ = try Self.choice(of: "completions", words[0], among: CompletionShell.self)
         }
         for flag in given where !declaration.flags.contains(flag) {
             throw UsageError("\(name) does not take \(flag)", hint: "`runbook help \(name)` lists what it takes")
@@ -212,9 +243,19 @@ public struct CommandLineOptions: Sendable {
         return text
     }
 
+    /// A word that must be one of a few, like `--color always`.
+    private static func choice<Choice: RawRepresentable & CaseIterable>(of what: String, _ word: String, among _: Choice.Type) throws
+        -> Choice where Choice.RawValue == String {
+        if let choice = Choice(rawValue: word) { return choice }
+        let words = Choice.allCases.map(\.rawValue)
+        throw UsageError("\(what) takes \(words.dropLast().joined(separator: ", ")) or \(words.last!), not \(Diagnostic.shown(word))",
+                         hint: closest(to: word, among: Set(words)))
+    }
+
     private static func unknownCommand(_ name: String) -> UsageError {
-        UsageError("there is no command \(Diagnostic.shown(name))", hint: closest(to: name, among: CommandDeclaration.names)
-            ?? "commands are " + CommandDeclaration.all.filter { !$0.hidden }.map(\.name).joined(separator: ", "))
+        let shown = CommandDeclaration.shown.map(\.name)
+        return UsageError("there is no command \(Diagnostic.shown(name))", hint: closest(to: name, among: Set(shown))
+            ?? "commands are " + shown.joined(separator: ", "))
     }
 
     /// What a word that was meant as something else probably meant.

@@ -12,16 +12,38 @@ import RunbookHost
 /// what leaves the process.
 public final class Console: @unchecked Sendable {
     public var redactor: Redactor
+    /// How standard output is styled; standard error has its own, for it may be a terminal when
+    /// standard output is a pipe, or the other way round.
     public let style: TextStyle
+    public let errorStyle: TextStyle
 
-    public init(redactor: Redactor, color: Bool) {
+    public init(redactor: Redactor, color: ColorChoice) {
         self.redactor = redactor
-        style = TextStyle(enabled: color)
+        style = TextStyle(enabled: color.colors(STDOUT_FILENO))
+        errorStyle = TextStyle(enabled: color.colors(STDERR_FILENO))
     }
 
-    /// Colour only on a terminal, never with NO_COLOR or --no-color.
-    public static func wantsColor(noColorFlag: Bool) -> Bool {
-        !noColorFlag && getenv("NO_COLOR") == nil && isatty(STDOUT_FILENO) == 1
+    /// `apply --json` prints a stream, each document on a line of its own (NDJSON); every other
+    /// command prints one document, pretty.
+    package var streamsJSON = false
+
+    /// Whether stdout is a terminal, where a line can be drawn again in place.
+    package var isTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+
+    /// `--step` asks at a terminal: piped answers would be typed before the questions are read.
+    public static var inputIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    /// The terminal's width, for a progress line and prose wrapped to it: its window size, else
+    /// `COLUMNS`, else 80.
+    package var columns: Int {
+        var size = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        if let columns = getenv("COLUMNS").flatMap({ Int(String(cString: $0)) }), columns > 0 { return columns }
+        return 80
+    }
+
+    package func json<Document: Encodable>(_ document: Document) throws {
+        line(streamsJSON ? try JSONOutput.line(document) : try JSONOutput.text(document))
     }
 
     /// Unbuffered, so output and errors arrive in the order they were made.
@@ -31,8 +53,9 @@ public final class Console: @unchecked Sendable {
 
     public func line(_ text: String) { out(text + "\n") }
 
+    /// A line for people on standard error; its `error:` labels are red.
     public func error(_ text: String) {
-        writeFully(STDERR_FILENO, redactor.redact(text) + "\n")
+        writeFully(STDERR_FILENO, errorStyle.errorLabels(redactor.redact(text)) + "\n")
     }
 
     /// Asks a question on the terminal and reads one line of answer.

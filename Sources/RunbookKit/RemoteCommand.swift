@@ -41,14 +41,15 @@ package struct RemoteCommand {
         }
         let renderer = ApplyEventRenderer(style: console.style)
         var refusal: [Diagnostic] = []
-        let code = try agent.run(request, archive: archive, binary: binary, receive: { message in
+        let code = try agent.run(request, archive: archive, binary: binary, receive: { message, line in
             switch message.kind {
             case "plan":
                 guard var plan = message.plan else { return }
                 plan.target = plan.target == "/" ? "\(target)" : "\(target) \(plan.target)"
                 try PlanOutput(plan: plan, console: console, json: options.json, htmlFile: options.htmlFile).write()
             case "event":
-                if let event = message.event, !options.json { console.line(renderer.render(event)) }
+                let event = try JSONDecoder().decode(ApplyEventDocument.self, from: line)
+                console.line(options.json ? try JSONOutput.line(event) : renderer.render(event))
             case "applied":
                 if let outcome = message.outcome { try ApplyReport(console: console, savedPlan: nil).print(outcome, json: options.json) }
             case "errors":

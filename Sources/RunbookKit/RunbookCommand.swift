@@ -21,22 +21,30 @@ public enum RunbookCommand {
         do {
             options = try CommandLineOptions(parsing: arguments)
         } catch {
-            writeFully(STDERR_FILENO, "runbook: error: \(error)\nNothing was read or changed. Try `runbook help`.\n")
+            let style = TextStyle(enabled: ColorChoice.scanning(arguments).colors(STDERR_FILENO))
+            writeFully(STDERR_FILENO, style.errorLabels("runbook: error: \(error)") + "\nNothing was read or changed. Try `runbook help`.\n")
             return ExitCode.usage.rawValue
         }
-        let console = Console(redactor: .none, color: Console.wantsColor(noColorFlag: options.noColor))
+        if options.stepMode && !Console.inputIsTerminal {
+            writeFully(STDERR_FILENO, "runbook: error: --step asks before each step, and standard input is not a terminal "
+                + "(run it at a terminal, or leave out --step to apply without asking)\nNothing was read or changed.\n")
+            return ExitCode.usage.rawValue
+        }
+        let console = Console(redactor: .none, color: options.color)
+        console.streamsJSON = options.command == "apply"
         if options.version {
             console.line(version)
             return ExitCode.success.rawValue
         }
         if options.command == "help" || options.help || options.command == nil {
             let topic = options.command == "help" ? options.arguments.first : options.command
-            console.line(topic.flatMap { HelpText.commands[$0] } ?? HelpText.general)
+            console.out(options.manual ? ManPage.text : (topic.flatMap(HelpText.command) ?? HelpText.general) + "\n")
             return options.command == nil && !options.help ? ExitCode.usage.rawValue : ExitCode.success.rawValue
         }
         do {
             // `show` reads a saved plan and nothing of the target: no session, no state directory.
             if options.command == "show" { return try ShowCommand(options: options, console: console).run().rawValue }
+            if options.command == "completions" { return try CompletionsCommand(options: options, console: console).run().rawValue }
             if options.command == "agent" { return AgentCommand(console: console).run().rawValue }
             // The target is the server's: nothing of this machine's is read but the runbook and the values.
             if let host = options.host { return try RemoteCommand(options: options, console: console, target: host).run().rawValue }
@@ -52,7 +60,8 @@ public enum RunbookCommand {
             case "apply": try ApplyCommand(session: session).run()
             case "rollback": try RollbackCommand(session: session).run()
             case "snapshots": try SnapshotsCommand(session: session).run()
-            case "show", "agent": preconditionFailure("\(options.command!) makes its own session, or none")
+            case "vars": try VarsCommand(session: session).run()
+            case "show", "completions", "agent": preconditionFailure("\(options.command!) runs before a session is made, or makes its own")
             default: preconditionFailure("CommandLineOptions admits only declared commands")
             }
             return code.rawValue
@@ -60,6 +69,9 @@ public enum RunbookCommand {
             printErrors([Diagnostic("\(lock)", origin: "runbook", hint: lockHint)], console: console, json: options.json)
             console.error("runbook: \(lock)\n\(lockHint)")
             return ExitCode.locked.rawValue
+        } catch let refusal as StepSelection.Refusal {
+            report([refusal.diagnostic], console: console, json: options.json)
+            return ExitCode.usage.rawValue
         } catch let stale as StalePlanRefusal {
             stale.report(to: console, json: options.json)
             return ExitCode.stalePlan.rawValue
@@ -85,8 +97,8 @@ public enum RunbookCommand {
     /// With --json a failing command still prints one document, so that a script never has to
     /// parse stderr to learn why.
     package static func printErrors(_ diagnostics: [Diagnostic], console: Console, json: Bool) {
-        guard json, let text = try? JSONOutput.text(ErrorsDocument(diagnostics)) else { return }
-        console.line(text)
+        guard json else { return }
+        try? console.json(ErrorsDocument(diagnostics))
     }
 
     /// `outcome` ends the count line: what the refusal means for the command that was refused

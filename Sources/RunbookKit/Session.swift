@@ -15,9 +15,10 @@ package struct Session {
     package let console: Console
     package let host: any Host
     package let state: StateDirectory
-    /// Secrets the state directory keeps: masked in every command's output from the start, so a
-    /// command that cannot load the runbook (a rollback from elsewhere, `snapshots`) still hides
-    /// them. Read once; a secret stored later by another apply is read again by `prepare()`.
+    /// Secrets the state directory keeps, generated or given to an earlier apply: masked in every
+    /// command's output from the start, so a command that cannot load the runbook (a rollback from
+    /// elsewhere, `snapshots`) still hides them. Read once; a secret stored later by another apply
+    /// is read again by `prepare()`.
     package let keptSecrets: [String]
     /// Where the runbook is read from when that is not where `options.runbook` names it: the
     /// agent's copy of the controller's runbook, shown under the controller's name for it.
@@ -33,14 +34,18 @@ package struct Session {
         self.receivedVariables = receivedVariables
         if let root = options.root {
             guard isDirectory(root) else {
-                throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
-                                 hint: "create it first: mkdir -p \(root)")
+                guard FileManager.default.fileExists(atPath: root) else {
+                    throw Diagnostic("the --root directory \(root) does not exist", origin: "--root \(root)",
+                                     hint: "create it first: mkdir -p \(root)")
+                }
+                throw Diagnostic("--root takes a directory to treat as /, and \(root) is not a directory", origin: "--root \(root)",
+                                 hint: "give the directory the runbook's files should land under, like --root /tmp/sandbox")
             }
         }
         host = Self.makeHost(options)
         state = StateDirectory(path: StatePath(flag: options.stateDirectory, host: host))
         // A secrets file that cannot be read stops every command: without it nothing can be masked.
-        keptSecrets = Array(try state.storedSecrets().values)
+        keptSecrets = Array(try state.storedSecrets().values) + (try state.keptValues().values.values.filter(\.secret).map(\.value))
         console.redactor = Redactor(secrets: keptSecrets)
     }
 
@@ -83,8 +88,35 @@ package struct Session {
 
     /// Loads, resolves and prepares; masks the secrets in all later output as soon as they are known.
     /// Each layer goes on past the problems of the one before, as far as it can, so that one run
-    /// reports every problem.
-    package func prepare(after earlier: [VariableInput] = []) throws -> PreparedRunbook {
+    /// reports every problem. `forReaders` adds what only a reader of the chapters suffers from
+    /// (a block whose path the prose does not name), which `check` reports and never stops a run:
+    /// for the steps that were built, since a step with an error of its own is to be fixed first.
+    package func prepare(after earlier: [VariableInput] = [], forReaders: Bool = false) throws -> PreparedRunbook {
+        let (prepared, problems) = try prepareAsFarAsPossible(after: earlier, forReaders: forReaders)
+        try DiagnosticCollector(problems).throwIfAny()
+        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+    }
+
+    /// What `prepare` makes of the runbook, and its problems, without refusing on them: the
+    /// completion scripts offer the chapters and steps of a runbook that still has some.
+    package func prepareAsFarAsPossible(after earlier: [VariableInput] = [], forReaders: Bool = false) throws -> (PreparedRunbook, [Diagnostic]) {
+        let (runbook, resolution, resolveProblems) = try resolve(after: earlier)
+        var problems = resolveProblems
+        let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
+                                                                                  unsure: resolution.unsure)
+        problems.record(contentsOf: prepareProblems)
+        if forReaders {
+            let built = Set(prepared.chapters.flatMap { $0.steps.map(\.info.id) + $0.inactive.map(\.0.id) })
+            problems.record(contentsOf: PlacesNamedInProse.problems(in: runbook.steps.filter { built.contains($0.id) },
+                                                                    vocabulary: StepRegistry.standard.vocabulary))
+        }
+        return (prepared, problems.items)
+    }
+
+    /// Loads the runbook and resolves its variables: the values given now, those kept from earlier
+    /// applies, the generated secrets and the defaults. The problems found so far are returned, for
+    /// `prepare()` to add its own to; `vars` reports them.
+    package func resolve(after earlier: [VariableInput] = []) throws -> (Runbook, PartialResolution, DiagnosticCollector) {
         var problems = DiagnosticCollector()
         let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook)
             .loadAsFarAsPossible(directory: runbookDirectory ?? options.runbook)
@@ -95,13 +127,10 @@ package struct Session {
         let givenSecrets = given.filter { secretNames.contains($0.name) }.map(\.value)
         console.redactor = Redactor(secrets: keptSecrets + givenSecrets)
         let resolution = try PartialResolution(declarations: runbook.variables, given: given, storedSecrets: try state.storedSecrets(),
-                                               unsure: runbook.unsure, givenIsComplete: givenProblems.isEmpty)
+                                               kept: try state.keptValues(), unsure: runbook.unsure, givenIsComplete: givenProblems.isEmpty)
         console.redactor = Redactor(secrets: keptSecrets + resolution.variables.secretValues + givenSecrets)
-        let (prepared, prepareProblems) = try PreparedRunbook.prepareAsFarAsPossible(runbook, variables: resolution.variables,
-                                                                                  unsure: resolution.unsure)
-        problems.record(contentsOf: resolution.problems + prepareProblems)
-        try problems.throwIfAny()
-        return try StateDirectoryGuard(state: state, host: host).check(prepared)
+        problems.record(contentsOf: resolution.problems)
+        return (runbook, resolution, problems)
     }
 
     /// Applies killed midway and a rollback that did not finish, for the next command to report.

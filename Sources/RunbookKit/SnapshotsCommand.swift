@@ -26,16 +26,17 @@ package struct SnapshotsCommand {
                 console.line("No snapshots in \(session.state.path).")
                 return .success
             }
-            console.line(console.style.bold("ID  STARTED                   KIND      OUTCOME                PATHS  CHAPTERS"))
-            for manifest in manifests {
+            let rows = manifests.map { manifest in
                 var outcome = manifest.observedStatus.rawValue
                 if let undoneBy = manifest.undoneBy { outcome += ", undone by \(undoneBy)" }
                 if let continuedBy = manifest.continuedBy { outcome += ", finished by \(continuedBy)" }
                 let chapters = manifest.kind == .rollback ? "undoes \(manifest.undoes.map(String.init).joined(separator: ", "))"
                     : manifest.chapters.joined(separator: ", ")
-                console.line("\(pad(manifest.idText, 3)) \(pad(manifest.startedAt, 25)) \(pad(manifest.kind.rawValue, 9)) \(pad(outcome, 22)) \(pad(String(manifest.records.count), 6)) \(chapters)")
+                return [manifest.idText, manifest.startedAt, manifest.kind.rawValue, outcome, String(manifest.records.count), chapters]
             }
-            console.line("Runbook: \(manifests.last?.runbook ?? "")")
+            let lines = TextTable(header: ["ID", "STARTED", "KIND", "OUTCOME", "PATHS", "CHAPTERS"], rows: rows).lines()
+            console.line(console.style.bold(lines[0]))
+            for line in lines.dropFirst() { console.line(line) }
         case "show":
             let id = Int(session.options.arguments[1])!
             guard let manifest = try store.load(id) else {
@@ -49,6 +50,9 @@ package struct SnapshotsCommand {
             console.line(console.style.bold("Snapshot \(manifest.id): \(manifest.kind.rawValue), \(manifest.observedStatus.rawValue)"))
             console.line("started \(manifest.startedAt), finished \(manifest.finishedAt ?? "-"), pid \(manifest.processID)")
             console.line("runbook \(manifest.runbook) on \(manifest.target)")
+            if manifest.status == .stopped {
+                console.line("stopped at your request (apply --step) in \(manifest.chapters.last ?? "-"); chapters run: \(manifest.chapters.joined(separator: ", "))")
+            }
             if let failure = manifest.failure { console.line("failure: \(failure)") }
             if !manifest.handlersRun.isEmpty { console.line("handlers run: \(manifest.handlersRun.joined(separator: ", "))") }
             if !manifest.packagesInstalled.isEmpty { console.line("packages installed: \(manifest.packagesInstalled.joined(separator: ", "))") }
@@ -61,9 +65,5 @@ package struct SnapshotsCommand {
             preconditionFailure("CommandLineOptions admits only `snapshots` and `snapshots show ID`")
         }
         return .success
-    }
-
-    private func pad(_ text: String, _ width: Int) -> String {
-        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 }

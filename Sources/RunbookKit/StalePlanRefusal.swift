@@ -14,7 +14,7 @@ package struct StalePlanRefusal: Error {
     package var hint: String
 
     package func report(to console: Console, json: Bool) {
-        if json, let text = try? JSONOutput.text(StalePlanDocument(file: file, stale: items, hint: hint)) { console.line(text) }
+        if json { try? console.json(StalePlanDocument(file: file, stale: items, hint: hint)) }
         for item in items { console.error("stale: \(item)") }
         console.error("\(file): the saved plan was not applied; nothing was changed. \(hint)")
     }

@@ -9,8 +9,7 @@ import RunbookHost
 /// with tabs expanded to stops of 4, which is what indentation is measured in. The method names
 /// follow cmark's `blocks.c` so the two can be compared side by side.
 ///
-/// Only headings and code blocks are reported; paragraphs are kept just long enough to decide
-/// setext headings and link reference definitions.
+/// Headings, paragraphs and code blocks are reported; containers only shape them.
 package struct MarkdownBlockParser {
     private let bytes: UnsafePointer<UInt8>
     private let count: Int
@@ -253,6 +252,7 @@ package struct MarkdownBlockParser {
     }
 
     private mutating func openListItem(_ marker: MarkdownListMarker, container: inout Int, kind: MarkdownOpenBlock.Kind) {
+        let markerStart = firstNonspace
         advance(firstNonspace + marker.length - offset, columns: false)
         let savedPartiallyConsumedTab = partiallyConsumedTab
         let savedOffset = offset
@@ -262,6 +262,8 @@ package struct MarkdownBlockParser {
         }
         let spaces = column - savedColumn
         var item = MarkdownOpenBlock(.listItem, line: lineNumber)
+        item.markerStart = markerStart
+        item.markerLength = marker.length
         if spaces >= 5 || spaces < 1 || line.isLineEnd(offset) {
             // Content indented 5 or more is indented code inside the item, which starts one
             // space after the marker.
@@ -400,7 +402,9 @@ package struct MarkdownBlockParser {
         let block = stack.removeLast()
         switch block.kind {
         case .paragraph:
-            if !resolveReferenceDefinitions() {
+            if resolveReferenceDefinitions() {
+                elements.append(.paragraph(paragraphElement(block)))
+            } else {
                 stack[stack.count - 1].childCount -= 1
             }
             paragraph.removeAll(keepingCapacity: true)
@@ -416,6 +420,20 @@ package struct MarkdownBlockParser {
         default:
             break
         }
+    }
+
+    private func paragraphElement(_ block: MarkdownOpenBlock) -> MarkdownParagraph {
+        let lines = paragraph.split(separator: MarkdownByte.newline).map { line in
+            var slice = line[...]
+            while let first = slice.first, MarkdownByte.isWhitespace(first) { slice.removeFirst() }
+            while let last = slice.last, MarkdownByte.isWhitespace(last) { slice.removeLast() }
+            return String(decoding: slice, as: UTF8.self)
+        }
+        let parent = stack[stack.count - 1]
+        let opensItem = parent.kind == .listItem && parent.childCount == 1
+        let marker = opensItem ? String(decoding: UnsafeBufferPointer(start: bytes + parent.markerStart, count: parent.markerLength),
+                                        as: UTF8.self) : nil
+        return MarkdownParagraph(text: lines.filter { !$0.isEmpty }.joined(separator: "\n"), line: block.line, listMarker: marker)
     }
 
     private func fencedCodeBlock(_ block: MarkdownOpenBlock, isClosed: Bool) -> MarkdownCodeBlock {

@@ -1,9 +1,10 @@
 import RunbookHost
 
-/// What a runbook needs from one Markdown file: its headings and code blocks, in document order.
+/// What a runbook needs from one Markdown file: its headings, paragraphs and code blocks, in
+/// document order.
 ///
-/// Everything else (prose, lists, block quotes, HTML) is read only to get the block structure
-/// right, exactly as CommonMark does. For
+/// Everything else (lists, block quotes, HTML) is read only to get the block structure right,
+/// exactly as CommonMark does. For
 ///
 /// ````markdown
 /// # Bind Ollama to localhost
@@ -28,6 +29,11 @@ public struct MarkdownDocument: Sendable {
         elements.compactMap { if case .heading(let heading) = $0 { heading } else { nil } }
     }
 
+    /// The paragraphs alone, in order.
+    public var paragraphs: [MarkdownParagraph] {
+        elements.compactMap { if case .paragraph(let paragraph) = $0 { paragraph } else { nil } }
+    }
+
     /// The code blocks alone (fenced and indented), in order.
     public var codeBlocks: [MarkdownCodeBlock] {
         elements.compactMap { if case .codeBlock(let block) = $0 { block } else { nil } }
@@ -37,7 +43,26 @@ public struct MarkdownDocument: Sendable {
 /// One block of a ``MarkdownDocument`` that a runbook cares about.
 public enum MarkdownElement: Sendable {
     case heading(MarkdownHeading)
+    case paragraph(MarkdownParagraph)
     case codeBlock(MarkdownCodeBlock)
+}
+
+/// A paragraph: the prose a reader reads, as written (inline Markdown is not interpreted).
+public struct MarkdownParagraph: Sendable, Equatable {
+    /// The paragraph's lines, each trimmed of the blanks around it, joined with `"\n"`; container
+    /// prefixes (`>`, a list item's indentation) and link reference definitions are not part of it.
+    public var text: String
+    /// The 1-based line it starts on (that of the link reference definitions it began with, if any).
+    public var line: Int
+    /// The list item marker as written (`-`, `*`, `1.`, `2)`), when the paragraph is the first
+    /// block of a list item: without it a list reads as loose sentences.
+    public var listMarker: String?
+
+    public init(text: String, line: Int, listMarker: String? = nil) {
+        self.text = text
+        self.line = line
+        self.listMarker = listMarker
+    }
 }
 
 /// An ATX (`## Title`) or setext (`Title` over `-----`) heading.

@@ -39,6 +39,10 @@ package struct MarkdownOpenBlock {
     /// A list item's content column: the marker's indentation plus its width and padding.
     package var markerOffset = 0
     package var padding = 0
+    /// Where a list item's marker starts (a byte offset into the document) and its length, for
+    /// its first paragraph to show it.
+    package var markerStart = 0
+    package var markerLength = 0
 
     /// A fenced code block's fence character and length, and how far the fence was indented
     /// (that many spaces are removed from each content line).

@@ -10,6 +10,8 @@ public struct Chapter: Sendable {
     public var title: String
     public var steps: [StepBlock]
     public var variables: [VariableDeclaration]
+    /// The tables that document variables for readers, which must agree with the declarations.
+    package var variableTables: [VariableTable] = []
 }
 
 /// A runbook: its chapters in file-name order.

@@ -19,7 +19,7 @@ public struct PartialResolution {
     /// `givenIsComplete` is false when some given values could not be read (a vars file with an
     /// error): then a variable without a value may have had one there.
     public init(declarations: [VariableDeclaration], given: [VariableInput], storedSecrets: [String: String],
-                unsure: UnsureNames, givenIsComplete: Bool) throws {
+                kept: KeptValues = .none, unsure: UnsureNames, givenIsComplete: Bool) throws {
         let declared = Set(declarations.map(\.name))
         var unsure = unsure
         func isUnsure(_ name: String) -> Bool { unsure.coversVariable(name, declared: declared.contains(name)) }
@@ -35,7 +35,7 @@ public struct PartialResolution {
         var resolved: ResolvedVariables
         while true {
             do {
-                resolved = try VariableResolver(declarations: declarations, given: given, storedSecrets: storedSecrets).resolve()
+                resolved = try VariableResolver(declarations: declarations, given: given, storedSecrets: storedSecrets, kept: kept).resolve()
                 break
             } catch {
                 guard let found = Diagnostics(error)?.items else { throw error }

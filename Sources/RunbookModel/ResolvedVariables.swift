@@ -11,15 +11,30 @@ public struct ResolvedVariables: Sendable {
     public let secretValues: [String]
     /// Where each value comes from.
     public let sources: [String: VariableSource]
+    /// The kept values that a value given now replaces, where it differs: the plan says so.
+    public let replacedKept: [String: KeptVariable]
 
     public init(declarations: [String: VariableDeclaration], values: [String: String], pendingGenerated: [String: String] = [:],
-                sources: [String: VariableSource] = [:]) {
+                sources: [String: VariableSource] = [:], replacedKept: [String: KeptVariable] = [:]) {
         self.declarations = declarations
         self.values = values
         self.pendingGenerated = pendingGenerated
         self.sources = sources
+        self.replacedKept = replacedKept
         secretValues = declarations.values.filter(\.isSecret).compactMap { values[$0.name] }.filter { !$0.isEmpty }
             .sorted { $0.count > $1.count }
+    }
+
+    /// Every declaration, in the order of the runbook: by file, line and column.
+    public var declarationsInOrder: [VariableDeclaration] {
+        declarations.values.sorted {
+            ($0.location.file, $0.location.line, $0.location.column) < ($1.location.file, $1.location.line, $1.location.column)
+        }
+    }
+
+    /// The values given now, with `--var` or a vars file: what a successful apply keeps.
+    public var givenNow: [String: String] {
+        values.filter { sources[$0.key]?.isGivenNow == true }
     }
 
     public func value(of name: String, usedAt location: @autoclosure () -> SourceLocation) throws -> String {

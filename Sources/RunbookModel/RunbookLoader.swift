@@ -49,6 +49,7 @@ public struct RunbookLoader {
             runbook.unsure.formUnion(parsed.unsure)
             problems += parsed.problems
         }
+        problems += VariableTable.disagreements(in: runbook)
         return (runbook, problems)
     }
 
@@ -74,6 +75,7 @@ public struct RunbookLoader {
         let chapterName = String(name.dropLast(3))
         var title: String?
         var heading: String?
+        var prose: [String] = []
         var steps: [StepBlock] = []
         // Blocks that meant to be steps keep their number when they have errors, so the default
         // ids of the steps after them do not move.
@@ -84,7 +86,10 @@ public struct RunbookLoader {
             switch element {
             case .heading(let found):
                 heading = found.text
+                prose = []
                 if title == nil { title = found.text }
+            case .paragraph(let paragraph):
+                prose.append(paragraph.listMarker.map { "\($0) " + paragraph.text } ?? paragraph.text)
             case .codeBlock(let block):
                 guard block.isFenced else {
                     if let first = block.body.lines(omittingEmpty: true).first,
@@ -137,7 +142,7 @@ public struct RunbookLoader {
                 let id = words.first { $0.key == "id" }?.value ?? "\(chapterName)/\(stepNumber)"
                 let step = StepBlock(kind: kind, id: id, chapter: chapterName, language: language, words: words,
                                      body: block.body, location: fence, bodyLocation: bodyLocation,
-                                     heading: heading, sourceLines: lines)
+                                     heading: heading, prose: prose, sourceLines: lines)
                 let unclosed = Self.unclosedPlaceholders(in: step)
                 guard unclosed.isEmpty else {
                     problems.record(contentsOf: unclosed)
@@ -147,36 +152,37 @@ public struct RunbookLoader {
                 steps.append(step)
             }
         }
-        for (problem, kind, words) in stepsHiddenByBackticks(lines: lines, codeBlocks: document.codeBlocks, file: file) {
+        let insideCode = Self.linesInsideCode(lines: lines, codeBlocks: document.codeBlocks)
+        for (problem, kind, words) in stepsHiddenByBackticks(lines: lines, insideCode: insideCode, file: file) {
             problems.record(problem)
             unsure.noteUnreadable(kind: kind, words: words, vocabulary: vocabulary)
         }
-        let chapter = Chapter(name: chapterName, file: file, title: title ?? chapterName, steps: steps, variables: variables)
+        let chapter = Chapter(name: chapterName, file: file, title: title ?? chapterName, steps: steps, variables: variables,
+                              variableTables: VariableTable.tables(in: lines, insideCode: insideCode, file: file))
         return ParsedChapter(chapter: chapter, problems: problems.items, unsure: unsure)
     }
 
-    /// The declarations of a `vars` block, line by line, so that a line with an error hides only
-    /// its own variable.
+    /// The declarations of a `vars` block, one by one, so that a declaration with an error hides
+    /// only its own variable.
     package static func declarations(in body: String, at start: SourceLocation, problems: inout DiagnosticCollector,
                              unsure: inout UnsureNames) throws -> [VariableDeclaration] {
         var found: [VariableDeclaration] = []
-        for (offset, line) in body.lines().enumerated() {
-            let lineStart = SourceLocation(file: start.file, line: start.line + offset, column: start.column)
-            guard let declared = try problems.attempt({ try VariableDeclaration.parse(block: String(line), start: lineStart) }) else {
-                unsure.noteUnreadableDeclaration(InfoStringParser.looseWords(in: String(line), at: lineStart).first)
+        for group in VariableDeclaration.lineGroups(in: body, start: start) {
+            guard let declaration = try problems.attempt({ try VariableDeclaration.parse(group.get()) }) else {
+                if case .success(let lines) = group {
+                    unsure.noteUnreadableDeclaration(InfoStringParser.looseWords(in: lines.lines[0].text, at: lines.start).first)
+                }
                 continue
             }
-            for declaration in declared {
-                let unclosed = declaration.defaultValue.map {
-                    Template.unclosedPlaceholderProblems(in: $0, at: declaration.defaultLocation ?? declaration.location, sameLine: true)
-                } ?? []
-                guard unclosed.isEmpty else {
-                    problems.record(contentsOf: unclosed)
-                    unsure.variables.insert(declaration.name)
-                    continue
-                }
-                found.append(declaration)
+            let unclosed = declaration.defaultValue.map {
+                Template.unclosedPlaceholderProblems(in: $0, at: declaration.defaultLocation ?? declaration.location, sameLine: true)
+            } ?? []
+            guard unclosed.isEmpty else {
+                problems.record(contentsOf: unclosed)
+                unsure.variables.insert(declaration.name)
+                continue
             }
+            found.append(declaration)
         }
         return found
     }
@@ -295,14 +301,8 @@ public struct RunbookLoader {
 
     /// A backtick fence whose info string holds a backtick is no fence at all: Markdown shows the
     /// step as a paragraph, and it would silently never run.
-    package func stepsHiddenByBackticks(lines: SourceLines, codeBlocks: [MarkdownCodeBlock],
+    package func stepsHiddenByBackticks(lines: SourceLines, insideCode: [Bool],
                                        file: String) -> [(Diagnostic, StepKind?, [InfoWord])] {
-        var insideCode = [Bool](repeating: false, count: lines.count + 2)
-        for block in codeBlocks {
-            let newlines = block.body.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
-            let bodyLines = newlines + (block.body.isEmpty || block.body.utf8.last == UInt8(ascii: "\n") ? 0 : 1)
-            for number in block.line...min(max(block.line, block.bodyLine + bodyLines), lines.count + 1) { insideCode[number] = true }
-        }
         var found: [(Diagnostic, StepKind?, [InfoWord])] = []
         for number in 1...max(1, lines.count) where !insideCode[number] {
             let bytes = lines.lineBytes(number)
@@ -316,6 +316,18 @@ public struct RunbookLoader {
                                      hint: "fence the block with ~~~ instead"), kind, words))
         }
         return found
+    }
+
+    /// For each line number (from 1, and one past the end), whether it belongs to a code block,
+    /// its fences included: what is there is code, never a step fence or a table.
+    package static func linesInsideCode(lines: SourceLines, codeBlocks: [MarkdownCodeBlock]) -> [Bool] {
+        var insideCode = [Bool](repeating: false, count: lines.count + 2)
+        for block in codeBlocks {
+            let newlines = block.body.utf8.reduce(0) { $1 == UInt8(ascii: "\n") ? $0 + 1 : $0 }
+            let bodyLines = newlines + (block.body.isEmpty || block.body.utf8.last == UInt8(ascii: "\n") ? 0 : 1)
+            for number in block.line...min(max(block.line, block.bodyLine + bodyLines), lines.count + 1) { insideCode[number] = true }
+        }
+        return insideCode
     }
 
     /// Step bodies are written byte for byte, so line endings and a BOM must not be ambiguous.

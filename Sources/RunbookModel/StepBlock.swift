@@ -19,6 +19,9 @@ public struct StepBlock: Sendable {
     /// The body's first line, for errors inside the body.
     public var bodyLocation: SourceLocation
     public var heading: String?
+    /// The paragraphs between the heading and the block, as written (Markdown not rendered), a
+    /// list item's first paragraph with its marker: what a reader reads before the step.
+    public var prose: [String]
     /// The chapter's lines, to find where each body line starts when an error needs it.
     package var sourceLines: SourceLines
 
@@ -28,6 +31,13 @@ public struct StepBlock: Sendable {
         body.lines().enumerated().map { offset, bodyLine in
             sourceLines.column(ofSuffix: bodyLine.utf8, onLine: bodyLocation.line + offset) ?? bodyLocation.column
         }
+    }
+
+    /// The block as written in the chapter, from its opening fence to its closing one, container
+    /// prefixes included: what `--step` shows a reader who asks for the source.
+    public var source: String {
+        let closingFence = bodyLocation.line + body.lines().count - 1
+        return (location.line...min(closingFence, sourceLines.count)).map { String(sourceLines.line($0)) }.joined(separator: "\n")
     }
 
     public func word(_ key: String) -> InfoWord? { words.first { $0.key == key } }

@@ -18,9 +18,12 @@ public struct StepDescription: Sendable {
     public var flags: Set<String>
     /// One line for the documentation's table of kinds.
     public var purpose: String
+    /// The marker's value is a place on the server that a reader following the chapter by hand
+    /// must be told in the prose: GitHub shows a fence's language word and nothing more.
+    public var placeNamedInProse: Bool
 
     public init(kind: StepKind, marker: String, markerValue: String?, language: String? = nil,
-                attributes: Set<String>, flags: Set<String> = [], purpose: String) {
+                attributes: Set<String>, flags: Set<String> = [], purpose: String, placeNamedInProse: Bool = false) {
         self.kind = kind
         self.marker = marker
         self.markerValue = markerValue
@@ -28,6 +31,7 @@ public struct StepDescription: Sendable {
         self.attributes = attributes.union(["id", "when"])
         self.flags = flags
         self.purpose = purpose
+        self.placeNamedInProse = placeNamedInProse
     }
 
     public var markerTakesValue: Bool { markerValue != nil }

@@ -12,6 +12,11 @@ public struct VariableDeclaration: Sendable {
 
     public var name: String
     public var defaultValue: String?
+    /// The default is only an example (`example=inference.example.com`): it works in a sandbox
+    /// (`--root`), but a live apply refuses to run with it.
+    public var defaultIsExample: Bool
+    /// No value is safe to assume (`required`): one must be given, or kept from an earlier apply.
+    public var isRequired: Bool
     public var about: String
     public var isSecret: Bool
     /// Random bytes to generate, written as hex, when no value is given.
@@ -27,21 +32,63 @@ public struct VariableDeclaration: Sendable {
     /// Where the default's value is written, for errors inside it.
     public var defaultLocation: SourceLocation?
 
-    package static let keys: Set<String> = ["default", "about", "secret", "generated", "values", "pattern", "type", "minlength", "hint"]
+    package static let keys: Set<String> = ["default", "example", "required", "about", "secret", "generated", "values", "pattern", "type",
+                                            "minlength", "hint"]
+    private static let flags: Set<String> = ["secret", "required"]
 
     /// Masking replaces a secret's every occurrence in output, so a short one would mask ordinary
     /// text too, and show where the secret's letters are. Shorter ones must be declared.
     public static let defaultSecretMinimumLength = 16
 
+    /// One declaration's lines: the one naming the variable, and the indented ones that continue it.
+    package struct Lines {
+        package var lines: [(text: String, start: SourceLocation)]
+        /// Where the declaration starts, for a problem with the whole of it.
+        package var start: SourceLocation { lines[0].start }
+    }
+
+    /// A `vars` block's body as declarations: a line that starts with a space or a tab continues
+    /// the declaration above it, so a long one can put each attribute on a line of its own and
+    /// stay readable where code boxes do not wrap (GitHub). Blank lines end a declaration;
+    /// comment lines are left out. An indented line with no declaration above it is refused.
+    package static func lineGroups(in body: String, start: SourceLocation) -> [Result<Lines, Diagnostic>] {
+        var groups: [Result<Lines, Diagnostic>] = []
+        var current: Lines?
+        for (offset, line) in body.lines().enumerated() {
+            let lineStart = SourceLocation(file: start.file, line: start.line + offset, column: start.column)
+            let trimmed = line.trimmingBlanks()
+            if trimmed.hasPrefix("#") { continue }
+            if trimmed.isEmpty {
+                current.map { groups.append(.success($0)) }
+                current = nil
+                continue
+            }
+            let continues = line.first == " " || line.first == "\t"
+            if continues, current != nil {
+                current?.lines.append((String(line), lineStart))
+                continue
+            }
+            current.map { groups.append(.success($0)) }
+            current = nil
+            if continues {
+                let indent = line.prefix { $0 == " " || $0 == "\t" }.count
+                groups.append(.failure(Diagnostic("this indented line continues a declaration, but none is above it",
+                                                  at: SourceLocation(file: start.file, line: lineStart.line, column: start.column + indent),
+                                                  hint: "start a declaration at the beginning of its line, with the variable's name; indent only the lines that continue it")))
+                continue
+            }
+            current = Lines(lines: [(String(line), lineStart)])
+        }
+        current.map { groups.append(.success($0)) }
+        return groups
+    }
+
     /// Parses the body of a `vars` block; `start` is where its first line is.
     package static func parse(block body: String, start: SourceLocation) throws -> [VariableDeclaration] {
         var declarations: [VariableDeclaration] = []
         var collector = DiagnosticCollector()
-        for (offset, line) in body.lines().enumerated() {
-            let trimmed = line.trimmingBlanks()
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            let lineStart = SourceLocation(file: start.file, line: start.line + offset, column: start.column)
-            if let declaration = try collector.attempt({ try parse(line: String(line), at: lineStart) }) {
+        for group in lineGroups(in: body, start: start) {
+            if let declaration = try collector.attempt({ try parse(group.get()) }) {
                 declarations.append(declaration)
             }
         }
@@ -49,8 +96,9 @@ public struct VariableDeclaration: Sendable {
         return declarations
     }
 
-    package static func parse(line: String, at start: SourceLocation) throws -> VariableDeclaration {
-        let words = try InfoStringParser.words(in: line, at: start)
+    package static func parse(_ declaration: Lines) throws -> VariableDeclaration {
+        let start = declaration.start
+        let words = try declaration.lines.flatMap { try InfoStringParser.words(in: $0.text, at: $0.start) }
         guard let nameWord = words.first, nameWord.value == nil else {
             throw Diagnostic("a variable line starts with the variable's name", at: words.first?.location ?? start,
                              hint: "for example: domain default=example.com about=\"The server's name\"")
@@ -69,12 +117,21 @@ public struct VariableDeclaration: Sendable {
                 throw Diagnostic("'\(word.key)' is given twice for variable '\(nameWord.key)'", at: word.location,
                                  hint: "keep one")
             }
-            let isFlag = word.key == "secret"
+            let isFlag = flags.contains(word.key)
             if isFlag && word.value != nil || !isFlag && word.value == nil {
-                throw Diagnostic(isFlag ? "'secret' is a flag and takes no value" : "'\(word.key)' needs a value",
-                                 at: word.location, hint: isFlag ? "write just secret" : "write \(word.key)=VALUE")
+                throw Diagnostic(isFlag ? "'\(word.key)' is a flag and takes no value" : "'\(word.key)' needs a value",
+                                 at: word.location, hint: isFlag ? "write just \(word.key)" : "write \(word.key)=VALUE")
             }
             seen[word.key] = word
+        }
+        if let example = seen["example"], seen["default"] != nil {
+            throw Diagnostic("'\(nameWord.key)' has both a default and an example", at: example.location,
+                             hint: "an example is a default that a live apply refuses; keep one of them")
+        }
+        if let required = seen["required"],
+           let other = ["default", "example", "generated"].first(where: { seen[$0] != nil }) {
+            throw Diagnostic("'\(nameWord.key)' is required, so it cannot also have \(other)=", at: required.location,
+                             hint: "required means no value is safe to assume; drop required, or drop \(other)=")
         }
         guard let about = seen["about"]?.value, !about.isEmpty else {
             throw Diagnostic("variable '\(nameWord.key)' has no description", at: nameWord.location,
@@ -114,12 +171,13 @@ public struct VariableDeclaration: Sendable {
                              hint: "it is a POSIX extended regular expression, as for grep -E, matched against the whole value")
         }
         return VariableDeclaration(
-            name: nameWord.key, defaultValue: seen["default"]?.value, about: about,
+            name: nameWord.key, defaultValue: (seen["default"] ?? seen["example"])?.value, defaultIsExample: seen["example"] != nil,
+            isRequired: seen["required"] != nil, about: about,
             isSecret: seen["secret"] != nil || generatedBytes != nil, generatedBytes: generatedBytes,
             allowedValues: seen["values"]?.value.map { $0.split(separator: ",").map(String.init) },
             pattern: seen["pattern"]?.value, minimumLength: minimumLength, hint: seen["hint"]?.value, type: type,
             location: nameWord.location,
-            defaultLocation: seen["default"]?.valueLocation)
+            defaultLocation: (seen["default"] ?? seen["example"])?.valueLocation)
     }
 
     public static func isValidName(_ name: String) -> Bool {
@@ -175,7 +233,8 @@ extension VariableDeclaration {
 
 /// "did you mean 'mode'?" when a close name exists, else the list of known names.
 package func suggestion(for word: String, among known: Set<String>, what: String) -> String {
-    let closest = known.min { editDistance(word, $0) < editDistance(word, $1) }
+    // Ties go to the first name in order, so the same typo always gets the same answer.
+    let closest = known.min { (editDistance(word, $0), $0) < (editDistance(word, $1), $1) }
     if let closest, editDistance(word, closest) <= 2 {
         return "did you mean '\(closest)'?"
     }

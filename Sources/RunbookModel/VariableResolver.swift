@@ -5,18 +5,22 @@ import RunbookHost
 
 /// Combines declarations with given values, defaults and generated secrets, checking each value.
 ///
-/// Precedence: `--var` over `--vars-file` over stored generated secrets over defaults. Defaults may
-/// use other variables (`default="/etc/ssl/runbook/{{domain}}"`); a cycle is an error.
+/// Precedence: `--var` over `--vars-file` over values kept from an earlier apply over stored
+/// generated secrets over defaults. Defaults may use other variables
+/// (`default="/etc/ssl/runbook/{{domain}}"`); a cycle is an error.
 public struct VariableResolver {
     public var declarations: [VariableDeclaration]
     public var given: [VariableInput]
     /// Generated secrets kept in the state directory from an earlier apply.
     public var storedSecrets: [String: String]
+    /// Values given to an earlier apply, kept in the state directory.
+    public var kept: KeptValues
 
-    public init(declarations: [VariableDeclaration], given: [VariableInput], storedSecrets: [String: String]) {
+    public init(declarations: [VariableDeclaration], given: [VariableInput], storedSecrets: [String: String], kept: KeptValues = .none) {
         self.declarations = declarations
         self.given = given
         self.storedSecrets = storedSecrets
+        self.kept = kept
     }
 
     public func resolve() throws -> ResolvedVariables {
@@ -47,6 +51,27 @@ public struct VariableResolver {
             values[input.name] = input.value
             sources[input.name] = input.location.map(VariableSource.varsFile) ?? .commandLine
             givenNames.insert(input.name)
+        }
+        var replacedKept: [String: KeptVariable] = [:]
+        for (name, kept) in kept.values.sorted(by: { $0.key < $1.key }) {
+            guard let declaration = byName[name] else { continue }
+            if values[name] != nil {
+                if values[name] != kept.value { replacedKept[name] = kept }
+                continue
+            }
+            if let problem = declaration.problem(with: kept.value) {
+                collector.record(Diagnostic("the value of '\(name)' \(kept.source.description) no longer fits its declaration: \(problem)",
+                                            origin: self.kept.file,
+                                            hint: "give a new one with --var \(name)=VALUE, or drop it with `runbook vars --forget \(name)`; "
+                                                + "see its declaration at \(declaration.location)"))
+                continue
+            }
+            values[name] = kept.value
+            sources[name] = kept.source
+        }
+        for declaration in declarations where declaration.isRequired && values[declaration.name] == nil {
+            collector.record(Diagnostic("variable '\(declaration.name)' is required and has no value", at: declaration.location,
+                                        hint: "give it with --var \(declaration.name)=VALUE or in a --vars-file; an apply keeps it for the next"))
         }
         var pendingGenerated: [String: String] = [:]
         for declaration in declarations where values[declaration.name] == nil {
@@ -88,6 +113,7 @@ public struct VariableResolver {
             _ = try collector.attempt { try resolveDefault(declaration) }
         }
         try collector.throwIfAny()
-        return ResolvedVariables(declarations: byName, values: values, pendingGenerated: pendingGenerated, sources: sources)
+        return ResolvedVariables(declarations: byName, values: values, pendingGenerated: pendingGenerated, sources: sources,
+                                 replacedKept: replacedKept)
     }
 }

@@ -95,7 +95,8 @@ public struct AgentRequest: Sendable, Codable {
 }
 
 /// One line of the agent's answer. `kind` says which fields it has; a kind the controller does
-/// not know is skipped.
+/// not know is skipped. An `event` line is the `event` document of `apply --json` (docs/JSON.md),
+/// whose keys are its own (its `outcome` is a word): it is read from the line, as ``from(line:)`` says.
 public struct AgentMessage: Sendable, Codable {
     public var kind: String
     /// `hello`: the agent's protocol and runbook versions.
@@ -103,8 +104,6 @@ public struct AgentMessage: Sendable, Codable {
     public var runbookVersion: String?
     /// `plan`: the plan value, in the engine's own Codable form, secrets masked.
     public var plan: Plan?
-    /// `event`: one step of an apply as it happens.
-    public var event: ApplyEvent?
     /// `applied`: how the apply ended.
     public var outcome: Applier.Outcome?
     /// `errors`: why the command was refused or failed before it had a result.
@@ -117,10 +116,17 @@ public struct AgentMessage: Sendable, Codable {
     }
 
     public static func planned(_ plan: Plan) -> AgentMessage { AgentMessage(kind: "plan", plan: plan) }
-    public static func happened(_ event: ApplyEvent) -> AgentMessage { AgentMessage(kind: "event", event: event) }
     public static func applied(_ outcome: Applier.Outcome) -> AgentMessage { AgentMessage(kind: "applied", outcome: outcome) }
     public static func refused(_ errors: [Diagnostic]) -> AgentMessage { AgentMessage(kind: "errors", errors: errors) }
     public static func exit(_ code: Int32) -> AgentMessage { AgentMessage(kind: "exit", exitCode: code) }
+
+    /// The message a line holds; of an `event` line only its kind.
+    public static func from(line: Data) throws -> AgentMessage {
+        let kind = try JSONDecoder().decode(KindOnly.self, from: line).kind
+        return kind == "event" ? AgentMessage(kind: kind) : try JSONDecoder().decode(AgentMessage.self, from: line)
+    }
+
+    private struct KindOnly: Decodable { var kind: String }
 
     /// One line of NDJSON, without its newline.
     public func line() throws -> String {

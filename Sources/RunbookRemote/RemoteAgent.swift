@@ -41,9 +41,10 @@ public struct RemoteAgent {
         return (.sent(path: shipment.remotePath, bytes: binary.count), shipment.remotePath)
     }
 
-    /// Runs the agent and gives `receive` every message after the hello; `log` gets what the
-    /// agent and ssh say for people (stderr), line by line. Returns the agent's exit code.
-    public func run(_ request: AgentRequest, archive: RunbookArchive, binary: String, receive: @escaping (AgentMessage) throws -> Void,
+    /// Runs the agent and gives `receive` every message after the hello, with the line it came
+    /// on; `log` gets what the agent and ssh say for people (stderr), line by line. Returns the
+    /// agent's exit code.
+    public func run(_ request: AgentRequest, archive: RunbookArchive, binary: String, receive: @escaping (AgentMessage, Data) throws -> Void,
                     log: @escaping (String) -> Void) throws -> Int32 {
         var pending = [Data(), Data()]
         var greeted = false
@@ -56,7 +57,7 @@ public struct RemoteAgent {
                 return
             }
             do {
-                let message = try JSONDecoder().decode(AgentMessage.self, from: line)
+                let message = try AgentMessage.from(line: line)
                 if !greeted {
                     guard message.kind == "hello", let theirs = message.protocolVersion else {
                         throw Diagnostic("the runbook on \(connection.target) did not greet with a protocol version", origin: "--host \(connection.target)")
@@ -68,7 +69,7 @@ public struct RemoteAgent {
                     return
                 }
                 if message.kind == "exit" { exitCode = message.exitCode }
-                try receive(message)
+                try receive(message, line)
             } catch {
                 problem = error
             }

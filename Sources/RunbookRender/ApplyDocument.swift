@@ -6,7 +6,13 @@ import RunbookHost
 
 /// `kind: "apply"`: how `runbook apply --json` ended. Versioned by the rules of docs/JSON.md.
 package struct ApplyDocument: Encodable {
-    package let formatVersion = "1.0"
+    package struct Timing: Encodable {
+        package var step: String
+        package var summary: String
+        package var seconds: Double
+    }
+
+    package let formatVersion = "1.1"
     package let kind = "apply"
     package var ok: Bool
     package var changedSteps: Int
@@ -20,6 +26,8 @@ package struct ApplyDocument: Encodable {
     package var retry: String?
     /// The id of the saved plan carried out, for `apply FILE`.
     package var plan: String?
+    package var seconds: Double
+    package var slowestSteps: [Timing]
 
     package init(_ outcome: Applier.Outcome, retry: String?, plan: String?) {
         ok = outcome.failure == nil
@@ -32,5 +40,9 @@ package struct ApplyDocument: Encodable {
         restoreFailure = outcome.restoreError
         self.retry = retry
         self.plan = plan
+        seconds = DurationText.milliseconds(outcome.seconds)
+        slowestSteps = outcome.slowestSteps.map {
+            Timing(step: $0.step.id, summary: $0.step.summary, seconds: DurationText.milliseconds($0.seconds))
+        }
     }
 }

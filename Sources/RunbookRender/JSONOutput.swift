@@ -19,4 +19,11 @@ package enum JSONOutput {
     package static func text<Value: Encodable>(_ value: Value) throws -> String {
         String(decoding: try data(value), as: UTF8.self)
     }
+
+    /// The document on one line, keys sorted: a line of a stream (NDJSON), as `apply --json` prints.
+    package static func line<Value: Encodable>(_ value: Value) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
 }

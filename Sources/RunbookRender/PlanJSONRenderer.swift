@@ -15,8 +15,9 @@ import RunbookHost
 /// secrets are masked by the output's ``Redactor``.
 public struct PlanJSONRenderer {
     /// Major.minor, by the rules of docs/JSON.md: 1.1 added `kind`, a run's `made`, a step's
-    /// `withheldDiff` and `guardVerdict`.
-    public static let formatVersion = "1.1"
+    /// `withheldDiff` and `guardVerdict`; 1.2 a variable's `keptFromApply` source with `keptFrom`,
+    /// `replacesKept` and `applyRefuses`.
+    public static let formatVersion = "1.2"
 
     package struct Document: Encodable {
         package var formatVersion: String
@@ -42,6 +43,9 @@ public struct PlanJSONRenderer {
         package var about: String
         package var declaredAt: SourceLocation
         package var isExample: Bool
+        package var applyRefuses: Bool
+        package var keptFrom: KeptFromDocument?
+        package var replacesKept: ReplacedDocument?
 
         package init(_ variable: Plan.VariableInEffect) {
             name = variable.name
@@ -49,10 +53,30 @@ public struct PlanJSONRenderer {
             secret = variable.isSecret
             source = variable.source.kind
             if case .varsFile(let location) = variable.source { sourceLocation = location }
+            keptFrom = KeptFromDocument(variable.source)
             about = variable.about
             declaredAt = variable.declaredAt
             isExample = variable.isExample
+            applyRefuses = variable.applyRefuses ?? false
+            replacesKept = variable.replacesKept.map { ReplacedDocument(value: $0.value, keptFrom: KeptFromDocument($0.source)) }
         }
+    }
+
+    /// Which apply kept a value: its snapshot (absent when it changed nothing) and when.
+    package struct KeptFromDocument: Encodable {
+        package var snapshot: Int?
+        package var keptAt: String
+
+        package init?(_ source: VariableSource) {
+            guard case .keptFromApply(let snapshot, let keptAt) = source else { return nil }
+            (self.snapshot, self.keptAt) = (snapshot, keptAt)
+        }
+    }
+
+    /// The kept value a value given now replaces (its value absent for a secret).
+    package struct ReplacedDocument: Encodable {
+        package var value: String?
+        package var keptFrom: KeptFromDocument?
     }
 
     package struct ChapterDocument: Encodable {

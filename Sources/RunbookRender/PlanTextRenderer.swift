@@ -87,20 +87,26 @@ public struct PlanTextRenderer {
         return out
     }
 
-    /// The values in effect, secrets masked, each with where it comes from; then a warning for each
-    /// value still at its declaration's example.
+    /// The values in effect, secrets masked, each with where it comes from, and the kept value a
+    /// given one replaces; then a warning for each value still at its declaration's example.
     private func variables(_ variables: [Plan.VariableInEffect]) -> String {
         guard !variables.isEmpty else { return "" }
+        func shown(_ value: String?) -> String { value.map { $0.isEmpty ? "\"\"" : $0 } ?? Redactor.mask }
         let width = variables.map(\.name.count).max() ?? 0
         var out = "\nVariables in effect:\n"
         for variable in variables {
-            let shown = variable.value.map { $0.isEmpty ? "\"\"" : $0 } ?? Redactor.mask
-            out += "  " + variable.name + String(repeating: " ", count: width - variable.name.count) + "  " + shown
-                + style.dim("  (\(variable.source.description))") + "\n"
+            let padded = variable.name + String(repeating: " ", count: width - variable.name.count)
+            if let replaced = variable.replacesKept {
+                out += "  \(padded)  \(shown(replaced.value)) → \(shown(variable.value))"
+                    + style.dim("  (given now, \(variable.source.description); was \(replaced.source.description))") + "\n"
+            } else {
+                out += "  \(padded)  \(shown(variable.value))" + style.dim("  (\(variable.source.description))") + "\n"
+            }
         }
         for variable in variables where variable.isExample {
-            out += style.yellow("warning: \(variable.name) is still the example \(variable.value ?? ""), the default at \(variable.declaredAt); "
-                + "give this server's own with --var \(variable.name)=VALUE or in a vars file") + "\n"
+            let refusal = variable.applyRefuses == true ? "apply refuses it on this host: " : ""
+            out += style.yellow("warning: \(variable.name) is still the example \(variable.value ?? Redactor.mask), the default at \(variable.declaredAt); "
+                + "\(refusal)give this server's own with --var \(variable.name)=VALUE or in a vars file") + "\n"
         }
         return out
     }

@@ -8,7 +8,7 @@ import RunbookHost
 /// and hashes only: content stays in the state directory's blobs, and the hash of content that
 /// may hold a secret is withheld as the content is. Versioned by the rules of docs/JSON.md.
 package struct SnapshotDetailDocument: Encodable {
-    package let formatVersion = "1.0"
+    package let formatVersion = "1.1"
     package let kind = "snapshot"
     package var stateDirectory: String
     /// The entry `snapshots --json` lists for it.

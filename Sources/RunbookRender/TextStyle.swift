@@ -19,6 +19,17 @@ public struct TextStyle: Sendable {
     public func yellow(_ text: String) -> String { wrap(text, "33") }
     public func cyan(_ text: String) -> String { wrap(text, "36") }
 
+    /// Every line's `error:` label in bold red, where a message begins (`FILE:LINE:COL: error:`,
+    /// `runbook: error:`, or `error:` first on the line).
+    public func errorLabels(_ text: String) -> String {
+        guard enabled else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+            if line.hasPrefix("error: ") { return bold(red("error:")) + line.dropFirst("error:".count) }
+            guard let label = line.firstRange(of: ": error: ") else { return String(line) }
+            return line[..<label.lowerBound] + ": " + bold(red("error:")) + line[line.index(label.upperBound, offsetBy: -1)...]
+        }.joined(separator: "\n")
+    }
+
     /// A diff line coloured by its first character.
     public func diffLine(_ line: Substring) -> String {
         if line.hasPrefix("+++") || line.hasPrefix("---") { return bold(String(line)) }

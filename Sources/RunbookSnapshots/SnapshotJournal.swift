@@ -18,6 +18,8 @@ package final class SnapshotJournal {
         package var status: SnapshotManifest.Status?
         package var failure: String?
         package var at: String?
+        /// On the end line of an apply that stopped before the end: the chapters it went through.
+        package var chapters: [String]?
     }
 
     private let file: AppendOnlyFile
@@ -85,6 +87,7 @@ package final class SnapshotJournal {
                 manifest?.status = entry.status ?? .failed
                 manifest?.failure = entry.failure
                 manifest?.finishedAt = entry.at
+                if let chapters = entry.chapters { manifest?.chapters = chapters }
             }
         }
         return manifest

@@ -18,6 +18,9 @@ public struct SnapshotManifest: Sendable, Codable {
         /// Failed in one chapter, whose changes were restored; the chapters before it converged,
         /// passed their checks and stay applied. `runbook rollback` undoes them.
         case partial
+        /// Stopped at the operator's request (`apply --step`, answered `q`): what it carried out stays
+        /// applied, and it names only the chapters it went through. `runbook rollback` undoes it.
+        case stopped
         /// Stopped midway with its changes left in place: killed (found later by the next command), or
         /// failed and then failed to restore; or a rollback that failed midway. `runbook rollback`
         /// undoes an apply, and finishes a rollback.

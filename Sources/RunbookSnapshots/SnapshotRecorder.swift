@@ -96,9 +96,11 @@ public final class SnapshotRecorder {
         manifest.packagesInstalled += names
     }
 
-    public func finish(_ status: SnapshotManifest.Status, failure: String? = nil) throws {
+    /// `chapters`, when given, are the ones it went through, for an apply that stopped before the end.
+    public func finish(_ status: SnapshotManifest.Status, failure: String? = nil, chapters: [String]? = nil) throws {
         let finishedAt = Clock.timestamp()
-        try journal.append(SnapshotJournal.Entry(event: .end, status: status, failure: failure, at: finishedAt))
+        try journal.append(SnapshotJournal.Entry(event: .end, status: status, failure: failure, at: finishedAt, chapters: chapters))
+        if let chapters { manifest.chapters = chapters }
         manifest.status = status
         manifest.failure = failure
         manifest.finishedAt = finishedAt

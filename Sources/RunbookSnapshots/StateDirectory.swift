@@ -3,14 +3,15 @@ import Glibc
 import RunbookModel
 import RunbookHost
 
-/// The state directory (`/var/lib/runbook`, mode 0700): the lock, generated secrets and snapshots.
+/// The state directory (`/var/lib/runbook`, mode 0700): the lock, generated secrets, the values
+/// given to earlier applies, and snapshots.
 ///
 /// It is runbook's alone. It is opened without following a link (`O_DIRECTORY|O_NOFOLLOW`), and
 /// every file in it through its descriptor without following one either. It is refused when it
 /// is a link, belongs to another user, or already holds files runbook did not put there: runbook
 /// marks a directory it creates with `.runbook-state`, and takes one made by an earlier version
-/// when everything in it is runbook's (`snapshots/`, `blobs/`, `lock`, `secrets`, and `bin/`,
-/// where `--host` puts the runbook binary it ships, which may come before the rest). Under
+/// when everything in it is runbook's (`snapshots/`, `blobs/`, `lock`, `secrets`, `variables`, and
+/// `bin/`, where `--host` puts the runbook binary it ships, which may come before the rest). Under
 /// `--root` the default one is a target path, resolved inside the root like every other.
 public struct StateDirectory: Sendable {
     /// Where it is, with how to reach it: `StateLock` and messages take this.
@@ -20,7 +21,9 @@ public struct StateDirectory: Sendable {
     package static let marker = ".runbook-state"
     /// The names runbook puts in a state directory; anything else means it is someone else's.
     package static let ownNames: Set<String> = [marker, "snapshots", "blobs", "lock", "secrets", FileSystem.temporaryName(for: "secrets"),
-                                                 "bin"]
+                                                 keptName, FileSystem.temporaryName(for: keptName), "bin"]
+    /// The values given to earlier applies (``KeptVariable``), mode 0600 as every state file.
+    package static let keptName = "variables"
 
     public init(path: StatePath) {
         self.path = path
@@ -152,5 +155,65 @@ public struct StateDirectory: Sendable {
         encoder.outputFormatting = [.sortedKeys]
         try FileSystem().writeAtomically(DirectoryEntry(directory: directory, name: "secrets", displayPath: path.file("secrets")),
                                          data: try encoder.encode(all), mode: 0o600)
+    }
+
+    /// The values given to earlier applies, by name.
+    public func keptValues() throws -> KeptValues {
+        let display = path.file(Self.keptName)
+        guard let directory = try open(creating: false) else { return KeptValues(file: display, values: [:]) }
+        let file = StateFile(DirectoryEntry(directory: directory, name: Self.keptName, displayPath: display))
+        guard file.exists else { return KeptValues(file: display, values: [:]) }
+        let hint = "restore it from a backup of the state directory, or move it away: then plans and applies use only the "
+            + "values given to them and the defaults, so give every value again"
+        let kept = try file.decode([String: KeptVariable].self, as: "the values kept from earlier applies, a JSON object of names", hint: hint)
+        for (name, variable) in kept.sorted(by: { $0.key < $1.key }) {
+            if !VariableDeclaration.isValidName(name) {
+                throw StateFile.corrupted(file.path, "holds a value for \(Diagnostic.shown(name)), which is no variable name", hint: hint)
+            }
+            // A secret is masked wherever it appears, from the start of every command, before the
+            // runbook says what it may be: one that could not be masked is never taken.
+            if variable.secret, !Self.isMaskable(variable.value) {
+                throw StateFile.corrupted(file.path, "holds a secret for '\(name)' that could not be masked in output "
+                                          + "(it is empty, or holds a line break or another control character)", hint: hint)
+            }
+            if let snapshot = variable.snapshot, snapshot < 1 {
+                throw StateFile.corrupted(file.path, "says '\(name)' was kept by snapshot \(snapshot), which no apply records", hint: hint)
+            }
+        }
+        return KeptValues(file: display, values: kept)
+    }
+
+    private static func isMaskable(_ value: String) -> Bool {
+        !value.isEmpty && !value.unicodeScalars.contains { $0.value < 0x20 || $0.value == 0x7F || (0x80...0x9F).contains($0.value) }
+    }
+
+    /// Keeps the values given to an apply that succeeded, replacing earlier ones; a value that is
+    /// kept already stays as it was, with the apply that first gave it.
+    public func keep(_ given: [String: String], secrets: Set<String>, snapshot: Int?) throws {
+        let before = try keptValues().values
+        var all = before
+        let keptAt = Clock.timestamp()
+        for (name, value) in given where all[name]?.value != value {
+            all[name] = KeptVariable(value: value, secret: secrets.contains(name), snapshot: snapshot, keptAt: keptAt)
+        }
+        guard all != before else { return }
+        try writeKept(all, into: try openCreating())
+    }
+
+    /// Drops kept values; returns what was dropped.
+    public func forget(_ names: [String]) throws -> [String: KeptVariable] {
+        var all = try keptValues().values
+        var dropped: [String: KeptVariable] = [:]
+        for name in names { dropped[name] = all.removeValue(forKey: name) }
+        guard !dropped.isEmpty, let directory = try open(creating: false) else { return dropped }
+        try writeKept(all, into: directory)
+        return dropped
+    }
+
+    private func writeKept(_ values: [String: KeptVariable], into directory: DirectoryHandle) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        try FileSystem().writeAtomically(DirectoryEntry(directory: directory, name: Self.keptName, displayPath: path.file(Self.keptName)),
+                                         data: try encoder.encode(values), mode: 0o600)
     }
 }

@@ -17,7 +17,7 @@ public struct FileStep: ChangingStep {
     package static let definition = StepDefinition(
         StepDescription(kind: StepKind("file"), marker: "file", markerValue: "PATH",
                         attributes: ["mode", "owner", "group", "notify", "validate", "timeout"],
-                        purpose: "a file with exactly the block's body as its content")
+                        purpose: "a file with exactly the block's body as its content", placeNamedInProse: true)
     ) { .changing(try FileStep($0)) }
 
     public let info: StepInfo

@@ -18,7 +18,7 @@ import RunbookHost
 public struct HTTPCheckStep: VerifyingStep {
     package static let definition = StepDefinition(
         StepDescription(kind: StepKind("http-check"), marker: "check", markerValue: nil, language: "http",
-                        attributes: ["retries", "delay", "expect", "contains", "resolve", "cacert"],
+                        attributes: ["retries", "delay", "expect", "contains", "resolve", "cacert", "timeout"],
                         purpose: "an HTTP request and the answer it must get, made with curl")
     ) { .check(try HTTPCheckStep($0)) }
 
@@ -33,6 +33,8 @@ public struct HTTPCheckStep: VerifyingStep {
     public let caCertificate: String?
     public let retries: Int
     public let delay: Double
+    /// Seconds the request may take, each attempt: curl's own `max-time`.
+    public let timeout: Int
 
     public var wholeScript: String {
         ([method + " " + url] + headers).joined(separator: "\n") + (body.map { "\n\n" + $0 } ?? "")
@@ -99,6 +101,7 @@ public struct HTTPCheckStep: VerifyingStep {
         caCertificate = try source.path("cacert")
         retries = try source.integer("retries", default: 0, range: 0...100)
         delay = try source.seconds("delay", default: 1)
+        timeout = try source.timeout(default: 60)
         info = source.info("http check \(method) \(url) expects \(expectedStatus)")
     }
 
@@ -111,7 +114,7 @@ public struct HTTPCheckStep: VerifyingStep {
                 .replacingEvery("\n", with: "\\n").replacingEvery("\r", with: "\\r")
                 .replacingEvery("\t", with: "\\t") + "\""
         }
-        var lines = ["url = \(quoted(url))", "request = \(quoted(method))", "silent", "show-error", "max-time = 60",
+        var lines = ["url = \(quoted(url))", "request = \(quoted(method))", "silent", "show-error", "max-time = \(timeout)",
                      "write-out = \(quoted(Self.statusMarker + "%{http_code}"))"]
         lines += headers.map { "header = \(quoted($0))" }
         if let body { lines.append("data-binary = \(quoted(body))") }
@@ -120,8 +123,12 @@ public struct HTTPCheckStep: VerifyingStep {
         return lines.joined(separator: "\n") + "\n"
     }
 
+    /// curl stops itself at `timeout` and says so; the process bound, a little later, is for a curl that does not.
+    private static let curlGrace = 5
+
     public func verify(on host: any HostFacts) throws -> String? {
-        let result = try host.run(ShellCommand(script: "exec curl --config -", standardInput: curlConfiguration.utf8Data))
+        let result = try host.run(ShellCommand(script: "exec curl --config -", standardInput: curlConfiguration.utf8Data,
+                                               timeout: timeout + Self.curlGrace))
         if result.commandNotFound {
             return "curl is not installed; install it (apt-get install -y curl) or add it to a package step"
         }

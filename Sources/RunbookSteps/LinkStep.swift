@@ -11,7 +11,7 @@ import RunbookHost
 public struct LinkStep: ChangingStep {
     package static let definition = StepDefinition(
         StepDescription(kind: StepKind("link"), marker: "link", markerValue: "PATH", attributes: ["to", "notify"],
-                        purpose: "a symbolic link to `to=TARGET`")
+                        purpose: "a symbolic link to `to=TARGET`", placeNamedInProse: true)
     ) { .changing(try LinkStep($0)) }
 
     public let info: StepInfo

@@ -69,8 +69,8 @@ package struct StepSource {
     }
 
     /// `timeout=SECONDS` for the step's commands.
-    package func timeout() throws -> Int {
-        try integer("timeout", default: ShellCommand.defaultTimeout, range: 1...86400)
+    package func timeout(default fallback: Int = ShellCommand.defaultTimeout) throws -> Int {
+        try integer("timeout", default: fallback, range: 1...86400)
     }
 
     package func seconds(_ key: String, default fallback: Double) throws -> Double {

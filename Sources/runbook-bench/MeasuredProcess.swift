@@ -1,4 +1,5 @@
 import Glibc
+import RunbookHost
 
 /// Runs one program as a whole process and measures it the way an operator experiences it.
 ///

@@ -49,6 +49,29 @@ final class AgentProtocolTests: XCTestCase {
         XCTAssertTrue(plan.hasChanges)
     }
 
+    /// An apply's events are the lines `apply --json` prints, so the controller renders the
+    /// documented format rather than the engine's values.
+    func testAnApplysEventsAreTheLinesOfApplyJSON() throws {
+        let (remoteRoot, localRoot) = (try makeTemporaryDirectory(self, "agent"), try makeTemporaryDirectory(self, "local"))
+        var (request, archive) = try request(root: remoteRoot)
+        request.command = "apply"
+        let (result, messages) = try agent(try request.framed(with: archive))
+        XCTAssertEqual(result.status, 0, result.all)
+        XCTAssertEqual(messages.first?["kind"] as? String, "hello")
+        XCTAssertEqual(messages.suffix(2).map { $0["kind"] as? String }, ["applied", "exit"])
+        let events = messages.dropFirst().dropLast(2)
+        XCTAssertFalse(events.isEmpty)
+        XCTAssertTrue(events.allSatisfy { $0["kind"] as? String == "event" && $0["formatVersion"] as? String == "1.0" }, "\(events)")
+
+        let local = try RunbookBinary.run(["apply", "--json", "--runbook", "basic", "--root", localRoot.path], directory: runbook.deletingLastPathComponent())
+        XCTAssertEqual(local.status, 0, local.all)
+        let localEvents = try local.stdout.split(separator: "\n").dropLast().map {
+            try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
+        }
+        let timeless = { (documents: [[String: Any]]) in documents.map { $0.filter { $0.key != "seconds" } as NSDictionary } }
+        XCTAssertEqual(timeless(Array(events)), timeless(localEvents))
+    }
+
     func testTheRunbookStreamIsATarThatGNUTarReads() throws {
         let archive = try RunbookArchive.make(directory: runbook.path)
         let listed = try ProcessLauncher().run(executable: "/usr/bin/tar", arguments: ["-tf", "-"], input: archive.bytes)

@@ -61,6 +61,21 @@ final class CommandLineTests: XCTestCase {
         WrongLine(arguments: ["help", "nope"], says: "there is no command 'nope'"),
         WrongLine(arguments: ["help", "plan", "apply"], says: "help takes at most one command name"),
         WrongLine(arguments: ["--help", "aply"], says: "there is no command 'aply' (did you mean 'apply'?)"),
+        WrongLine(arguments: ["help", "plan", "--man"], says: "help --man prints the whole manual, so it takes no command name like 'plan'"),
+        WrongLine(arguments: ["help", "--json"], says: "help does not take --json"),
+        WrongLine(arguments: ["completions"], says: "completions takes one shell: bash, zsh or fish"),
+        WrongLine(arguments: ["completions", "tcsh"], says: "completions takes bash, zsh or fish, not 'tcsh'"),
+        WrongLine(arguments: ["completions", "bas"], says: "completions takes bash, zsh or fish, not 'bas' (did you mean 'bash'?)"),
+        WrongLine(arguments: ["completions", "bash", "zsh"], says: "completions takes one shell"),
+        WrongLine(arguments: ["completions", "bash", "--list", "steps"], says: "completions --list prints names, so it takes no shell like 'bash'"),
+        WrongLine(arguments: ["completions", "--list", "stpes"], says: "--list takes chapters, steps, snapshots or variables, not 'stpes' (did you mean 'steps'?)"),
+        WrongLine(arguments: ["completions", "--list"], says: "--list needs a value"),
+        WrongLine(arguments: ["completions", "--list", "steps", "--var", "domain=x"], says: "completions does not take --var"),
+        WrongLine(arguments: ["plan", "--color=sometimes"], says: "--color takes auto, always or never, not 'sometimes'"),
+        WrongLine(arguments: ["plan", "--color", "alwys"], says: "(did you mean 'always'?)"),
+        WrongLine(arguments: ["plan", "--no-color", "--color=always"], says: "--color and --no-color are given together"),
+        WrongLine(arguments: ["plan", "--color=never", "--color=never"], says: "--color is given twice"),
+        WrongLine(arguments: ["plan", "--no-color=yes"], says: "--no-color takes no value"),
         WrongLine(arguments: ["plan", "--host", "-oProxyCommand=touch /tmp/owned"], says: "--host has an empty or unusable host name"),
         WrongLine(arguments: ["plan", "--host", "web-1:99999"], says: "--host has a port that is not a number from 1 to 65535"),
         WrongLine(arguments: ["plan", "--host", "web 1"], says: "--host has an empty or unusable host name"),
@@ -106,8 +121,48 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(only.stdout.contains("01-configure/1"), only.stdout)
         XCTAssertFalse(only.stdout.contains("01-configure/2"), "--only planned another step:\n\(only.stdout)")
         XCTAssertTrue(only.stdout.contains("Plan: 1 to create, 0 to update, 0 to delete, 0 to run;"), only.stdout)
-        let typo = try RunbookBinary.run(["plan", "--chapter", "02-lnks"] + common)
-        XCTAssertEqual(typo.status, 1, typo.all)
-        XCTAssertTrue(typo.stderr.contains("--chapter 02-lnks: error: no chapter named '02-lnks'"), typo.stderr)
+        XCTAssertFalse(only.stdout.contains("Enable the site"), "--only printed the header of a chapter it left out:\n\(only.stdout)")
+        XCTAssertFalse(only.stdout.contains("System pieces"), "--only printed the header of a chapter it left out:\n\(only.stdout)")
+    }
+
+    struct WrongSelection {
+        var arguments: [String]
+        var says: String
+    }
+
+    /// A selection is checked against the runbook: one that names what it does not have, or what
+    /// --only cannot run alone, or that leaves nothing to do, is a wrong command line, not a plan
+    /// of nothing that exits 0.
+    static let wrongSelections: [WrongSelection] = [
+        WrongSelection(arguments: ["plan", "--chapter", "02-lnks"], says: "--chapter 02-lnks: error: no chapter named '02-lnks' (chapters are 01-configure, 02-links, 03-system)"),
+        WrongSelection(arguments: ["apply", "--only", "09-nothing/1"], says: "--only 09-nothing/1: error: no active step with id '09-nothing/1'"),
+        WrongSelection(arguments: ["plan", "--only", "01-configure/4"], says: "--only 01-configure/4: error: no active step with id '01-configure/4'"),
+        WrongSelection(arguments: ["plan", "--only", "01-configure/5"],
+                       says: "--only 01-configure/5: error: '01-configure/5' is the handler restart-app, which fires only when a step that notifies it changes something (select a step that notifies it: --only 01-configure/1, --only 01-configure/2, --only 02-links/1, --only 03-system/2)"),
+        WrongSelection(arguments: ["apply", "--only", "01-configure/6"],
+                       says: "--only 01-configure/6: error: '01-configure/6' is a check, which runs after the steps and handlers of its chapter (--chapter 01-configure runs the chapter with its checks)"),
+        WrongSelection(arguments: ["plan", "--chapter", "01-configure", "--only", "02-links/1"],
+                       says: "--chapter 01-configure --only 02-links/1: error: the selection has no step in it, so there would be nothing to plan or apply"),
+    ]
+
+    func testASelectionTheRunbookCannotSatisfyExits64AndChangesNothing() throws {
+        let base = try makeTemporaryDirectory(self, "wrong-selection")
+        let root = base.appendingPathComponent("root")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let common = ["--runbook", runbook, "--root", root.path, "--state-dir", base.appendingPathComponent("state").path]
+        let before = try TreeManifest(base)
+        for selection in Self.wrongSelections {
+            let result = try RunbookBinary.run(selection.arguments + common)
+            XCTAssertEqual(result.status, 64, "\(selection.arguments): \(result.all)")
+            XCTAssertTrue(result.stderr.contains(selection.says), "\(selection.arguments) should say \(selection.says):\n\(result.stderr)")
+            XCTAssertTrue(result.stderr.contains("1 error; nothing was changed."), result.stderr)
+            XCTAssertEqual(result.stdout, "")
+            let json = try RunbookBinary.run(selection.arguments + common + ["--json"])
+            XCTAssertEqual(json.status, 64, json.all)
+            // apply streams its documents a line each, the others print one pretty: the same keys either way.
+            XCTAssertTrue(json.stdout.replacingOccurrences(of: " ", with: "").contains("\"kind\":\"errors\""),
+                          "--json prints the errors document:\n\(json.stdout)")
+        }
+        XCTAssertEqual(try TreeManifest(base), before, "a wrong selection changed something")
     }
 }

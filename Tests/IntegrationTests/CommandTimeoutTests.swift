@@ -2,10 +2,11 @@ import Foundation
 import Glibc
 import XCTest
 
-/// Every command runbook starts has a timeout (`timeout=SECONDS`, 300 by default). A hung
-/// validation, guard, run step, handler or check is killed with its whole process group, the
-/// step fails at its line saying so, and what the apply changed is put back. A program that
-/// leaves a background child holding its output open does not hang the apply.
+/// Every command runbook starts has a timeout (`timeout=SECONDS`, 300 by default; an http
+/// check's request 60). A hung validation, guard, run step, handler or check is killed with its
+/// whole process group, an http check with no answer gives up, the step fails at its line saying
+/// so, and what the apply changed is put back. A program that leaves a background child holding
+/// its output open does not hang the apply.
 final class CommandTimeoutTests: XCTestCase {
     var base: URL!
 
@@ -134,6 +135,40 @@ final class CommandTimeoutTests: XCTestCase {
         if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = pid_t(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
             kill(pid, SIGKILL)
         }
+    }
+
+    /// A server that takes the connection and never answers: the http check's request gives up at
+    /// its `timeout=`, where it used to wait out curl's fixed minute.
+    func testAnHTTPCheckWithNoAnswerGivesUpAtItsTimeout() throws {
+        let server = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(server) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(server, $0, length) == 0 && listen(server, 8) == 0 && getsockname(server, $0, &length) == 0 }
+        }
+        XCTAssertTrue(listening, "cannot listen on 127.0.0.1: errno \(errno)")
+        // The kernel completes the handshake from the backlog; nothing ever accepts or answers.
+        let port = UInt16(bigEndian: address.sin_port)
+        let (result, seconds) = try runbook("apply", """
+            # Silent
+
+            ```ini file=\(site)
+            new
+            ```
+
+            ```http check timeout=1
+            GET http://127.0.0.1:\(port)/
+            ```
+
+            """)
+        XCTAssertEqual(result.status, 1, result.all)
+        XCTAssertLessThan(seconds, 15, "the http check waited past its timeout")
+        XCTAssertTrue(result.stderr.contains("01-timeout.md:7:1: error: 01-timeout/2"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("Operation timed out after"), result.stderr)
+        XCTAssertEqual(try String(contentsOfFile: site, encoding: .utf8), "old\n", "the change was not put back")
     }
 
     func testABadTimeoutIsRefusedAtItsLine() throws {

@@ -208,6 +208,26 @@ final class CorruptedStateTests: XCTestCase {
             try replace($0.at("secrets"), with: "{\"secret\":\"\(String(repeating: "z", count: 64))\"}")
         },
 
+        // The values kept from the second apply (--var port=9090 --var mode=fancy).
+        Corruption(name: "kept values truncated", names: "variables", saying: restoreHint, readers: everyReader) { try truncate($0.at("variables")) },
+        Corruption(name: "kept values a list", names: "variables", saying: restoreHint, readers: everyReader) {
+            try edit($0.at("variables")) { "[\($0)]" }
+        },
+        Corruption(name: "kept value a number", names: "variables", saying: restoreHint, readers: everyReader) {
+            try edit($0.at("variables")) { $0.replacingOccurrences(of: "\"value\":\"9090\"", with: "\"value\":9090") }
+        },
+        Corruption(name: "kept value under no variable name", names: "variables", saying: restoreHint, readers: everyReader) {
+            try edit($0.at("variables")) { $0.replacingOccurrences(of: "\"port\":", with: "\"port number\":") }
+        },
+        Corruption(name: "kept secret with a line break", names: "variables", saying: restoreHint, readers: everyReader) {
+            try replace($0.at("variables"), with: "{\"secret\":{\"keptAt\":\"x\",\"secret\":true,\"value\":\"two\\nlines\"}}")
+        },
+        Corruption(name: "kept values mode 0644", names: "variables", saying: "chmod 0600", readers: everyReader) { try chmod($0.at("variables"), 0o644) },
+        Corruption(name: "kept values a link to a copy", names: "variables", saying: "move it out", readers: everyReader) { sandbox in
+            try FileManager.default.moveItem(at: sandbox.at("variables"), to: sandbox.base.appendingPathComponent("variables"))
+            try FileManager.default.createSymbolicLink(atPath: sandbox.at("variables").path, withDestinationPath: "../variables")
+        },
+
         // The lock, which apply and rollback take.
         Corruption(name: "lock a directory", names: "lock", saying: "move it out", readers: [["apply"], ["rollback"], ["rollback", "1"]]) {
             try replaceWithDirectory($0.at("lock"))
@@ -450,7 +470,8 @@ final class CorruptedStateTests: XCTestCase {
         let listed = try RunbookBinary.run(sandbox.command(["snapshots"]))
         XCTAssertEqual(listed.status, 0, listed.all)
         XCTAssertEqual(listed.stdout.split(separator: "\n").filter { $0.first?.isNumber == true }.map { $0.prefix(1) }, ["1", "2"], listed.stdout)
-        let applied = try RunbookBinary.run(sandbox.command(["apply"]))
+        // Back to the defaults: the second apply's values are kept, so they must be given.
+        let applied = try RunbookBinary.run(sandbox.command(["apply"]) + ["--var", "port=8080", "--var", "mode=plain"])
         XCTAssertEqual(applied.status, 0, applied.all)
         XCTAssertTrue(applied.stdout.contains("snapshot 6 recorded"), applied.stdout)
         XCTAssertEqual(try RunbookBinary.run(sandbox.command(["rollback"])).status, 0)
@@ -463,7 +484,7 @@ final class CorruptedStateTests: XCTestCase {
         let config = sandbox.root.appendingPathComponent("etc/demo/app.conf")
         let applied = try Data(contentsOf: config)
         try Data("damaged\n".utf8).write(to: sandbox.at("blobs/" + SHA256.hex(applied)))
-        let reapplied = try RunbookBinary.run(sandbox.command(["apply"]))
+        let reapplied = try RunbookBinary.run(sandbox.command(["apply"]) + ["--var", "port=8080", "--var", "mode=plain"])
         XCTAssertEqual(reapplied.status, 0, reapplied.all)
         let rolledBack = try RunbookBinary.run(sandbox.command(["rollback"]))
         XCTAssertEqual(rolledBack.status, 0, rolledBack.all)

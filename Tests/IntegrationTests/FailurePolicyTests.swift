@@ -96,7 +96,7 @@ final class FailurePolicyTests: XCTestCase {
     func testTheJSONSummaryNamesTheKeptAndTheFailedChapters() throws {
         let failed = try runbook("apply", ["--json", "--var", "fail=verify"])
         XCTAssertEqual(failed.status, 1, failed.all)
-        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any], failed.stdout)
+        let summary = try JSONLines.last(failed.stdout)
         XCTAssertEqual(summary["keptChapters"] as? [String], ["01-harden", "02-site"])
         XCTAssertEqual(summary["failedChapter"] as? String, "03-verify")
         XCTAssertEqual(summary["restored"] as? [String], ["\(etc.path)/verified"])

@@ -4,7 +4,8 @@ import XCTest
 /// Every `--json` output is one document of docs/JSON.md (a plan, of docs/PLAN-JSON.md): exactly
 /// one JSON object on stdout, of the expected `kind`, valid against the schema block of that kind,
 /// with modes as four octal digits, no secret, no file content outside a plan's diffs, and the
-/// exit code of the text output.
+/// exit code of the text output. `apply` prints a stream, a line per document: each event valid
+/// against the `event` schema, and its own document last.
 final class JSONOutputTests: XCTestCase {
     let documents = RunbookBinary.packageRoot.appendingPathComponent("docs/JSON.md")
     let planDocument = RunbookBinary.packageRoot.appendingPathComponent("docs/PLAN-JSON.md")
@@ -44,8 +45,14 @@ final class JSONOutputTests: XCTestCase {
             XCTAssertFalse(result.stdout.contains(content), "\(what) showed file content:\n\(result.stdout)", file: file, line: line)
         }
         XCTAssertTrue(result.stdout.hasPrefix("{") && result.stdout.hasSuffix("}\n"), "\(what):\n\(result.stdout)", file: file, line: line)
-        // Parsed whole: a second document or a stray line of progress makes it fail.
-        let data = Data(result.stdout.utf8)
+        // Parsed whole: a second document or a stray line of progress makes it fail; a stream's
+        // lines one by one, the last one whole.
+        var events = arguments.first == "apply" ? result.stdout.split(separator: "\n") : []
+        let data = Data((events.popLast().map { $0 + "\n" } ?? result.stdout).utf8)
+        let eventSchema = try JSONSchemaSubset(markdown: documents, id: "event")
+        for event in events {
+            XCTAssertEqual(try eventSchema.problems(in: Data(event.utf8)), [], "\(what): \(event)", file: file, line: line)
+        }
         let object = try XCTUnwrap(try JSONSerialization.jsonObject(with: data) as? [String: Any], result.stdout, file: file, line: line)
         XCTAssertEqual(object["kind"] as? String, kind, "\(what):\n\(result.stdout)", file: file, line: line)
         let schema = kind == "plan" ? try JSONSchemaSubset(markdown: planDocument) : try JSONSchemaSubset(markdown: documents, id: kind)
@@ -87,7 +94,7 @@ final class JSONOutputTests: XCTestCase {
         XCTAssertTrue((missingRoot["errors"] as? [[String: String]])?.first?["hint"]?.hasPrefix("create it first") == true, "\(missingRoot)")
 
         let plan = try document(["plan"] + sandbox.arguments, kind: "plan", status: 2)
-        XCTAssertEqual(plan["formatVersion"] as? String, "1.1")
+        XCTAssertEqual(plan["formatVersion"] as? String, "1.2")
     }
 
     /// Apply, list, show, and every way a rollback ends: nothing to undo, refused on drift, forced
@@ -161,5 +168,35 @@ final class JSONOutputTests: XCTestCase {
         let again = try document(["apply", file] + sandbox.arguments, kind: "stalePlan", status: 3)
         XCTAssertEqual(again["file"] as? String, file)
         XCTAssertTrue((again["stale"] as? [String])?.first?.hasPrefix("plan \(id) was applied already") == true, "\(again)")
+    }
+
+    /// `vars --json`: every variable with what it may be and its value in effect, a kept one with
+    /// the apply that kept it, and what `--forget` dropped; a secret only as its name.
+    func testVarsListsEveryVariableAndWhatForgetDropped() throws {
+        let sandbox = try sandbox()
+        let fresh = try document(["vars"] + sandbox.arguments, kind: "vars", status: 0)
+        let variables = try XCTUnwrap(fresh["variables"] as? [[String: Any]])
+        XCTAssertEqual(variables.map { $0["name"] as? String }, ["app_name", "port", "mode", "secret", "config_dir"])
+        XCTAssertEqual(variables[2]["allowedValues"] as? [String], ["plain", "fancy"])
+        XCTAssertEqual(variables[1]["type"] as? String, "integer")
+        XCTAssertEqual((variables[3]["inEffect"] as? [String: Any])?["source"] as? String, "commandLine")
+        XCTAssertNil((variables[3]["inEffect"] as? [String: Any])?["value"], "a secret's value is not in the JSON")
+
+        try document(["apply", "--var", "port=9090"] + sandbox.arguments, kind: "apply", status: 0)
+        let plan = try document(["plan", "--var", "port=9191"] + sandbox.arguments, kind: "plan", status: 2)
+        let port = try XCTUnwrap((plan["variables"] as? [[String: Any]])?.first { $0["name"] as? String == "port" })
+        let replaced = try XCTUnwrap(port["replacesKept"] as? [String: Any])
+        XCTAssertEqual(replaced["value"] as? String, "9090")
+        XCTAssertEqual((replaced["keptFrom"] as? [String: Any])?["snapshot"] as? Int, 1)
+
+        let forgotten = try document(["vars", "--forget", "port"] + sandbox.arguments, kind: "vars", status: 0)
+        XCTAssertEqual(forgotten["forgotten"] as? [String], ["port"])
+        let after = try XCTUnwrap((forgotten["variables"] as? [[String: Any]])?.first { $0["name"] as? String == "port" })
+        XCTAssertEqual((after["inEffect"] as? [String: Any])?["source"] as? String, "default")
+        let kept = try document(["vars"] + sandbox.target + ["--runbook", basic], kind: "vars", status: 0)
+        let secret = try XCTUnwrap((kept["variables"] as? [[String: Any]])?.first { $0["name"] as? String == "secret" })
+        let inEffect = try XCTUnwrap(secret["inEffect"] as? [String: Any])
+        XCTAssertEqual(inEffect["source"] as? String, "keptFromApply")
+        XCTAssertEqual((inEffect["keptFrom"] as? [String: Any])?["snapshot"] as? Int, 1)
     }
 }

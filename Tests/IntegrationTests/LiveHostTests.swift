@@ -107,15 +107,18 @@ final class LiveHostTests: XCTestCase {
     }
 
     func testStepModeAsksBeforeEachStep() throws {
-        let applied = try RunbookBinary.run(["apply", "--step", "--runbook", runbook, "--state-dir", state.path,
-                                             "--var", "base=\(base.path)", "--var", "api_port=\(apiPort)"],
-                                            input: "y\nq\n")
-        XCTAssertEqual(applied.status, 0, applied.all)
-        XCTAssertTrue(applied.stdout.contains("Step 01-service/1: Configuration"), applied.stdout)
-        XCTAssertTrue(applied.stdout.contains("Apply this step? [y]es, [n]o, [a]ll remaining, [q]uit"), applied.stdout)
+        let session = try TerminalSession(command: [RunbookBinary.path, "apply", "--step", "--runbook", runbook, "--state-dir", state.path,
+                                                    "--var", "base=\(base.path)", "--var", "api_port=\(apiPort)"],
+                                          environment: ["NO_COLOR": "1"])
+        let status = session.answer(prompt: "Apply this step?", withEach: ["y", "q"], timeout: 60)
+        XCTAssertEqual(status, 0, session.transcript)
+        XCTAssertTrue(session.transcript.contains("Step 01-service/1: Configuration"), session.transcript)
+        XCTAssertTrue(session.transcript.contains("Apply this step? [y/N/a/q/d/s/?]"), session.transcript)
         XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("seed").path), "quit before it")
-        XCTAssertTrue(applied.stdout.contains("stopped at your request"), applied.stdout)
+        XCTAssertEqual(handlerLog, "reload\n", "the handler notified by what was applied ran, so the service reads it")
+        XCTAssertFalse(session.transcript.contains("✓ 01-service/6"), "the stopped chapter's checks did not run:\n\(session.transcript)")
+        XCTAssertTrue(session.transcript.contains("Stopped at your request before 01-service/"), session.transcript)
     }
 
     func testOnlyAndChapterLimitTheRun() throws {
@@ -124,7 +127,7 @@ final class LiveHostTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: base.appendingPathComponent("seed").path))
         XCTAssertFalse(FileManager.default.fileExists(atPath: base.appendingPathComponent("etc/app.conf").path))
         let unknown = try runbook("apply", ["--chapter", "02-nothing"])
-        XCTAssertEqual(unknown.status, 1)
+        XCTAssertEqual(unknown.status, 64)
         XCTAssertTrue(unknown.stderr.contains("--chapter 02-nothing: error: no chapter named '02-nothing'"), unknown.stderr)
     }
 

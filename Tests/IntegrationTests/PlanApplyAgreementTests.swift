@@ -86,7 +86,7 @@ final class PlanApplyAgreementTests: XCTestCase {
         if !stale.isEmpty { disagree("a plan checked against the target it was just made on is stale: \(stale)") }
         var applied: [StepPlan] = []
         let outcome = try apply(prepared, host, state, carrying: saved) { event in
-            if case .step(let plan, _) = event { applied.append(plan) }
+            if case .step(let plan, _, _) = event { applied.append(plan) }
         }
         guard outcome.failure == nil else {
             disagree("plan succeeded but apply failed: \(outcome.failure!)")

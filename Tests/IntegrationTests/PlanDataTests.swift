@@ -52,7 +52,7 @@ final class PlanDataTests: XCTestCase {
         ]
         for (what, arguments) in plans {
             let (data, document) = try json(arguments)
-            XCTAssertEqual(document["formatVersion"] as? String, "1.1", what)
+            XCTAssertEqual(document["formatVersion"] as? String, "1.2", what)
             XCTAssertEqual(document["kind"] as? String, "plan", what)
             XCTAssertEqual(try validator.problems(in: data), [], "\(what) breaks docs/PLAN-JSON.md's schema")
         }

@@ -135,7 +135,7 @@ final class RollbackRecoveryTests: XCTestCase {
         let failed = try RunbookBinary.run(["apply", "--atomic", "--json"] + run.arguments,
                                            environment: ["RUNBOOK_FAULT_AT": "\(failing),\(failing + 1)", "RUNBOOK_FAULT_ACTION": "fail"])
         XCTAssertEqual(failed.status, 1, failed.all)
-        let summary = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(failed.stdout.utf8)) as? [String: Any])
+        let summary = try JSONLines.last(failed.stdout)
         XCTAssertNotNil(summary["restoreFailure"] as? String, failed.stdout)
         let retry = try XCTUnwrap(summary["retry"] as? String, failed.stdout)
         XCTAssertEqual(retry, "runbook rollback 1")

@@ -32,11 +32,13 @@ final class SecretLeakTests: XCTestCase {
         for arguments in [["snapshots"], ["snapshots", "--json"], ["snapshots", "show", "1"], ["snapshots", "show", "1", "--json"]] {
             transcript += try RunbookBinary.run(arguments + target).all
         }
-        // The --step prompts show each step's plan; answered "all" at the first.
+        // The --step tour shows each step's prose, plan, diff again and source, on a terminal; answered "all" then.
         let stepRoot = box.base.appendingPathComponent("step-root")
         try FileManager.default.createDirectory(at: stepRoot, withIntermediateDirectories: true)
-        transcript += try RunbookBinary.run(["apply", "--step", "--runbook", runbook, "--root", stepRoot.path, "--state-dir",
-                                             box.state.path] + extra, input: "a\n").all
+        let tour = try TerminalSession(command: [RunbookBinary.path, "apply", "--step", "--runbook", runbook, "--root", stepRoot.path,
+                                                 "--state-dir", box.state.path] + extra, environment: ["NO_COLOR": "1"])
+        XCTAssertEqual(tour.answer(prompt: "Apply this step?", withEach: ["?", "d", "s", "a"], timeout: 60), 0, tour.transcript)
+        transcript += tour.transcript
         let snapshots = box.state.appendingPathComponent("snapshots")
         for file in FileManager.default.enumerator(atPath: snapshots.path)?.compactMap({ $0 as? String }) ?? [] {
             let path = snapshots.appendingPathComponent(file).path

@@ -26,7 +26,8 @@ final class MarkdownScannerTests: XCTestCase {
             ```
 
             """)
-        XCTAssertEqual(document.elements.count, 3)
+        XCTAssertEqual(document.elements.count, 4)
+        XCTAssertEqual(document.paragraphs, [MarkdownParagraph(text: "Some prose.", line: 3)])
         XCTAssertEqual(document.headings, [
             MarkdownHeading(level: 1, text: "Bind Ollama to localhost", line: 1),
             MarkdownHeading(level: 2, text: "Listen on loopback only", line: 5),
@@ -39,6 +40,35 @@ final class MarkdownScannerTests: XCTestCase {
                 body: "[Service]\nEnvironment=\"OLLAMA_HOST={{ollama_listen}}\"\n",
                 line: 7, column: 1, infoColumn: 4, bodyLine: 8, isClosed: true),
         ])
+    }
+
+    func testParagraphsAreTheProseAsWrittenInsideAnyContainer() {
+        let document = MarkdownScanner.scan("""
+            [ref]: /url
+            A paragraph that  
+              runs over *two* lines.
+
+            - `first` item,
+              lazily
+            continued
+            - second
+
+               12) ordered
+
+            > quoted
+            > prose
+            lazily continued, and no setext heading
+            ===
+
+            """)
+        XCTAssertEqual(document.paragraphs, [
+            MarkdownParagraph(text: "A paragraph that\nruns over *two* lines.", line: 1),
+            MarkdownParagraph(text: "`first` item,\nlazily\ncontinued", line: 5, listMarker: "-"),
+            MarkdownParagraph(text: "second", line: 8, listMarker: "-"),
+            MarkdownParagraph(text: "ordered", line: 10, listMarker: "12)"),
+            MarkdownParagraph(text: "quoted\nprose\nlazily continued, and no setext heading\n===", line: 12),
+        ], "link reference definitions dropped, container prefixes and blanks around each line too; a list item's first paragraph keeps its marker")
+        XCTAssertEqual(MarkdownScanner.scan("Setext\n===\n\n[only]: /a-definition\n").paragraphs, [])
     }
 
     func testHeadingTextIsTrimmedAndLosesItsClosingSequence() {

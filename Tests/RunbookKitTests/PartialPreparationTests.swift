@@ -42,7 +42,7 @@ final class PartialPreparationTests: XCTestCase {
             ```text vars
             domain  default=example.com  about="The name"
             port    default=80  type=integr  about="The port"
-              default=x about="no name"
+            default=x about="no name"
             ```
 
             """)

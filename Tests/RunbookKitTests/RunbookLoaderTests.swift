@@ -22,6 +22,44 @@ final class RunbookLoaderTests: XCTestCase {
         XCTAssertEqual(parsed.steps[0].body, "x = 1\n")
     }
 
+    func testAStepCarriesTheProseBetweenItsHeadingAndItsBlock() throws {
+        let parsed = try chapter("""
+            # Title
+
+            Before the first heading.
+
+            ## Write it
+
+            It goes in `/etc/a.conf`,
+            as written.
+
+            - a list;
+
+            ```ini file=/etc/a.conf
+            x = 1
+            ```
+
+            Then the second.
+
+            > ```ini file=/etc/b.conf
+            > y = 2
+            > ```
+
+            ## Nothing to say
+
+            ```sh run always
+            echo hi
+            ```
+
+            """)
+        XCTAssertEqual(parsed.steps.map(\.prose), [
+            ["It goes in `/etc/a.conf`,\nas written.", "- a list;"],
+            ["It goes in `/etc/a.conf`,\nas written.", "- a list;", "Then the second."],
+            [],
+        ])
+        XCTAssertEqual(parsed.steps[1].source, "> ```ini file=/etc/b.conf\n> y = 2\n> ```", "the block as written, prefixes included")
+    }
+
     func testAMarkerInsideAQuotedValueIsNoStep() throws {
         // Found by the fuzzer: the loose word split saw `mode=1`, the real parse sees one quoted value.
         XCTAssertTrue(try chapter("```sh title=\"a mode=1\"\necho\n```\n").steps.isEmpty)

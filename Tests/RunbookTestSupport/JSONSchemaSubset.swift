@@ -100,7 +100,7 @@ public struct JSONSchemaSubset {
 
     private func matches(_ value: Value, _ type: String) -> Bool {
         switch (type, value) {
-        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool): true
+        case ("object", .object), ("array", .array), ("string", .string), ("boolean", .bool), ("number", .number): true
         case ("integer", .number(let number)): number == number.rounded()
         default: false
         }

@@ -320,7 +320,7 @@ final class FreshServerTests: XCTestCase {
 
     func stepThroughOnATerminal(_ release: DebianRelease) throws {
         let server = try freshServer("s7", release)
-        let session = try TerminalSession(command: try server.command("cd /root && exec runbook apply --step"))
+        let session = try TerminalSession(command: try server.command("cd /root && exec runbook apply --step \(FreshServer.domain)"))
         let status = session.answer(prompt: "Apply this step?", with: "y", timeout: 600)
         server.note("the terminal showed:\n\(session.transcript)")
         XCTAssertEqual(status, 0, session.transcript)
@@ -463,7 +463,7 @@ final class FreshServerTests: XCTestCase {
     func killApply(on server: FreshServer, at marker: String) throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("\(server.name)-killed-apply.log")
         defer { try? FileManager.default.removeItem(at: log) }
-        let apply = try server.start("cd /root && exec runbook apply", log: log)
+        let apply = try server.start("cd /root && exec runbook apply \(FreshServer.domain)", log: log)
         let reached = apply.waitForOutput(containing: marker, timeout: 600)
         // A child being spawned is called runbook too until it execs: kill the apply, not its children.
         let all = server.processes(named: "runbook")

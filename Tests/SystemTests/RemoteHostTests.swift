@@ -71,6 +71,10 @@ final class RemoteHostTests: XCTestCase {
         let commandLines = watcher.stop()
         XCTAssertEqual(apply.status, 0, apply.all)
         XCTAssertTrue(apply.stdout.contains("Apply complete: 10 steps changed; snapshot 1 recorded"), apply.stdout)
+        // The agent's `event` documents, rendered here as a local apply renders its events.
+        XCTAssertTrue(apply.stdout.contains("\n  → 01-bind-localhost/2  "), apply.stdout)
+        XCTAssertTrue(apply.stdout.contains("\n  ~ 01-bind-localhost/2  "), apply.stdout)
+        XCTAssertTrue(apply.stdout.contains("\nTook "), apply.stdout)
         XCTAssertTrue(apply.stderr.contains("\(host) has this runbook already (\(binary))"), apply.stderr)
         XCTAssertFalse(apply.all.contains(secret))
         let again = try FileManager.default.attributesOfItem(atPath: binary)

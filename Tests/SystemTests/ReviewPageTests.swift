@@ -8,12 +8,7 @@ import XCTest
 final class ReviewPageTests: XCTestCase {
     let secret = String(repeating: "9f", count: 32)
 
-    func chromium(_ arguments: [String]) throws -> Subprocess.Result {
-        try RequiredTools.require(["chromium"])
-        let profile = try makeTemporaryDirectory(self, "chromium-profile")
-        return try Subprocess.run("/usr/bin/timeout", ["120", "/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu",
-                                                         "--user-data-dir=\(profile.path)"] + arguments)
-    }
+    func chromium(_ arguments: [String]) throws -> Subprocess.Result { try HeadlessChromium.run(arguments, for: self) }
 
     func testTheShippedRunbooksReviewPage() throws {
         let base = try makeTemporaryDirectory(self, "review")

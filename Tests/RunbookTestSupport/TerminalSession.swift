@@ -8,21 +8,23 @@ import Foundation
 /// let session = try TerminalSession(command: server.command("cd /root && runbook apply --step"))
 /// let status = session.answer(prompt: "Apply this step?", with: "y", timeout: 300)
 /// ```
-final class TerminalSession: @unchecked Sendable {
+public final class TerminalSession: @unchecked Sendable {
     private let process = Process()
     private let input = Pipe()
     private let output = Pipe()
     private let lock = NSLock()
     private var received = Data()
     private var finishedReading = false
-    private(set) var answered = 0
+    public private(set) var answered = 0
 
-    init(command: [String]) throws {
-        let line = command.map(FreshServer.quoted).joined(separator: " ")
+    /// `environment` adds to a plain one (`PATH`, `SHELL`, `TERM=dumb`).
+    public init(command: [String], environment: [String: String] = [:]) throws {
+        let line = command.map(Self.quoted).joined(separator: " ")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
         // -q no banner, -f flush at once, -e the program's exit status, -c the command; no typescript file.
         process.arguments = ["-qfec", line, "/dev/null"]
         process.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "SHELL": "/bin/sh", "TERM": "dumb"]
+            .merging(environment) { _, given in given }
         process.standardInput = input
         process.standardOutput = output
         process.standardError = output
@@ -38,18 +40,30 @@ final class TerminalSession: @unchecked Sendable {
         reader.start()
     }
 
+    /// A word as `sh -c` reads it back.
+    public static func quoted(_ word: String) -> String {
+        word.allSatisfy { $0.isLetter || $0.isNumber || "-_=./:,@".contains($0) } ? word
+            : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
     /// Everything the terminal showed: the program's output and the echo of what was typed.
-    var transcript: String { lock.withLock { String(decoding: received, as: UTF8.self) } }
+    public var transcript: String { lock.withLock { String(decoding: received, as: UTF8.self) } }
 
     /// Types `answer` and Enter each time `prompt` appears, until the program ends; its exit
     /// status, or nil if it ran past `timeout` (then it is terminated).
-    func answer(prompt: String, with answer: String, timeout: TimeInterval) -> Int32? {
+    public func answer(prompt: String, with answer: String, timeout: TimeInterval) -> Int32? {
+        self.answer(prompt: prompt, withEach: [], thenWith: answer, timeout: timeout)
+    }
+
+    /// Types `answers` in turn, each with Enter, one each time `prompt` appears, then `rest` at every
+    /// later prompt (or nothing, when nil); the exit status, or nil past `timeout`.
+    public func answer(prompt: String, withEach answers: [String], thenWith rest: String? = nil, timeout: TimeInterval) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while true {
             let (text, done) = lock.withLock { (String(decoding: received, as: UTF8.self), finishedReading) }
-            if text.components(separatedBy: prompt).count - 1 > answered {
+            if text.components(separatedBy: prompt).count - 1 > answered, let next = answered < answers.count ? answers[answered] : rest {
                 answered += 1
-                input.fileHandleForWriting.write(Data((answer + "\n").utf8))
+                input.fileHandleForWriting.write(Data((next + "\n").utf8))
                 continue
             }
             if done && !process.isRunning { break }
@@ -62,4 +76,8 @@ final class TerminalSession: @unchecked Sendable {
         process.waitUntilExit()
         return process.terminationStatus
     }
+
+    /// Waits for the program to end, typing nothing (a NUL is a prompt no program shows); its exit
+    /// status, or nil if it ran past `timeout`.
+    public func wait(timeout: TimeInterval) -> Int32? { answer(prompt: "\u{0}", with: "", timeout: timeout) }
 }
