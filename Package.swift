@@ -6,7 +6,10 @@ import PackageDescription
 // runbook as read); Steps (typed steps that observe and return changes); Snapshots and Engine
 // (what is kept, and planning and applying); Render (text, JSON, HTML); and RunbookKit, the
 // commands. What one layer offers the next is `package`; what the library offers is `public`.
-let layers: [Target.Dependency] = ["RunbookKit", "RunbookRender", "RunbookEngine", "RunbookSteps", "RunbookSnapshots", "RunbookModel",
+// RunbookRemote sits between Engine and Kit: the ssh transport and the agent protocol carry the
+// engine's values (a plan, apply events) between two runbook processes, and Kit's commands use
+// it on both sides; kept out of Host, which is one machine's OS, and out of Kit, which renders.
+let layers: [Target.Dependency] = ["RunbookKit", "RunbookRemote", "RunbookRender", "RunbookEngine", "RunbookSteps", "RunbookSnapshots", "RunbookModel",
                                    "RunbookMarkdown", "RunbookHost"]
 
 let package = Package(
@@ -23,7 +26,8 @@ let package = Package(
         .target(name: "RunbookSnapshots", dependencies: ["RunbookModel", "RunbookHost"]),
         .target(name: "RunbookEngine", dependencies: ["RunbookSteps", "RunbookSnapshots", "RunbookModel", "RunbookHost"]),
         .target(name: "RunbookRender", dependencies: ["RunbookEngine", "RunbookSteps", "RunbookSnapshots", "RunbookModel", "RunbookHost"]),
-        .target(name: "RunbookKit", dependencies: ["RunbookRender", "RunbookEngine", "RunbookSteps", "RunbookSnapshots", "RunbookModel",
+        .target(name: "RunbookRemote", dependencies: ["RunbookEngine", "RunbookModel", "RunbookHost"]),
+        .target(name: "RunbookKit", dependencies: ["RunbookRemote", "RunbookRender", "RunbookEngine", "RunbookSteps", "RunbookSnapshots", "RunbookModel",
                                                    "RunbookMarkdown", "RunbookHost"]),
         .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),
         // Benchmark: `swift build -c release --static-swift-stdlib --product runbook-bench`, then

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(nginx certbot pebble openssl curl cmark cmark-gfm debootstrap zstd iproute2 util-linux groff-base zsh fish)
+packages=(nginx certbot pebble openssl curl cmark cmark-gfm debootstrap zstd iproute2 util-linux groff-base zsh fish openssh-server openssh-client)
 missing=()
 for package in "${packages[@]}" systemd-container chromium; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

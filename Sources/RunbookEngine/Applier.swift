@@ -27,7 +27,7 @@ public final class Applier {
         public init() {}
     }
 
-    public struct Outcome: Sendable {
+    public struct Outcome: Sendable, Codable {
         public var snapshotID: Int?
         public var changedSteps: Int
         /// What failed, as `FILE:LINE:COL: error: ...` with the command's output.

@@ -1,7 +1,7 @@
 import RunbookSteps
 
 /// How long one piece of an apply's work took: a step's changes, a handler, a check with its retries.
-public struct StepTiming: Sendable, Equatable {
+public struct StepTiming: Sendable, Equatable, Codable {
     public var step: StepInfo
     public var seconds: Double
 

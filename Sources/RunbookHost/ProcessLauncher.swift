@@ -29,6 +29,12 @@ public struct ProcessLauncher: Sendable {
         signal(SIGPIPE, SIG_IGN)
     }
 
+    /// Where `name` is on the PATH, as a shell would find it; nil when it is on none of it.
+    package static func program(named name: String) -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").map { "\($0)/\(name)" }.first { access($0, X_OK) == 0 }
+    }
+
     package func run(_ command: ShellCommand) throws -> ProcessResult {
         let output = try run(executable: command.shell, arguments: command.arguments, input: command.standardInput,
                              mergingOutput: true, script: command.script.utf8Data, timeout: command.timeout)
@@ -46,13 +52,15 @@ public struct ProcessLauncher: Sendable {
     ///   - script: fed to the program on descriptor ``ShellCommand/scriptDescriptor`` through a pipe.
     ///   - timeout: seconds after which the program's process group (it leads its own) is
     ///     sent SIGTERM, then SIGKILL after ``terminationGrace``; nil waits for ever.
+    ///   - onOutput: given each chunk as it is read (`fromStandardError` tells the pipe), for a
+    ///     caller that shows a long program's output as it comes; the chunks are collected too.
     public func run(executable: String, arguments: [String], environment: [String: String] = [:], input: Data? = nil,
                     directory: String? = nil, mergingOutput: Bool = false, script: Data? = nil,
-                    timeout: Int? = nil) throws -> Output {
+                    timeout: Int? = nil, onOutput: ((_ fromStandardError: Bool, _ chunk: Data) -> Void)? = nil) throws -> Output {
         if let directory {
             // posix_spawn cannot change directory portably here; a shell does it, then becomes the program.
             return try run(executable: "/bin/sh", arguments: ["-c", "cd \"$0\" && exec \"$@\"", directory, executable] + arguments,
-                           environment: environment, input: input, mergingOutput: mergingOutput, timeout: timeout)
+                           environment: environment, input: input, mergingOutput: mergingOutput, timeout: timeout, onOutput: onOutput)
         }
         var outputPipe: [Int32] = [-1, -1], errorPipe: [Int32] = [-1, -1], inputPipe: [Int32] = [-1, -1]
         var scriptPipe: [Int32] = [-1, -1]
@@ -119,7 +127,7 @@ public struct ProcessLauncher: Sendable {
         }
         let deadline = timeout.map { Self.now() + Double($0) }
         let (standardOutput, standardError, status, timedOut) = collect(pid: pid, output: outputPipe[0], error: errorPipe[0],
-                                                                         deadline: deadline)
+                                                                         deadline: deadline, onOutput: onOutput)
         close(outputPipe[0])
         close(errorPipe[0])
         return Output(status: status, standardOutput: standardOutput, standardError: standardError, timedOut: timedOut)
@@ -147,7 +155,8 @@ public struct ProcessLauncher: Sendable {
 
     /// Reads both pipes until they close or the program has exited, then reaps it; past the
     /// deadline the program's group is killed.
-    private func collect(pid: pid_t, output: Int32, error: Int32, deadline: Double?) -> (Data, Data, Int32, Bool) {
+    private func collect(pid: pid_t, output: Int32, error: Int32, deadline: Double?,
+                         onOutput: ((Bool, Data) -> Void)?) -> (Data, Data, Int32, Bool) {
         var collected = [Data(), Data()]
         var open = [true, true]
         var exitStatus: Int32?
@@ -158,6 +167,7 @@ public struct ProcessLauncher: Sendable {
                 let count = read(descriptor, &buffer, buffer.count)
                 if count > 0 {
                     collected[index].append(contentsOf: buffer[0..<count])
+                    onOutput?(index == 1, Data(buffer[0..<count]))
                 } else if count == 0 {
                     open[index] = false
                 } else {

@@ -28,6 +28,29 @@ package struct ApplyCommand {
     }
 
     package func run() throws -> ExitCode {
+        let console = session.console
+        let json = session.options.json
+        let progress = ApplyProgress(console: console, renderer: ApplyEventRenderer(style: console.style), json: json)
+        let carriedOut: Applier.Outcome?
+        do {
+            defer { progress.finish() }
+            carriedOut = try carryOut(report: progress.report)
+        }
+        guard let outcome = carriedOut else {
+            if json {
+                try ApplyReport(console: console, savedPlan: saved).printJSON(Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: []))
+            } else {
+                console.line(console.style.bold("The saved plan has no changes, and planning again on the target still finds none: nothing to apply."))
+            }
+            return .success
+        }
+        try ApplyReport(console: console, savedPlan: saved).print(outcome, json: json)
+        return outcome.exitCode
+    }
+
+    /// Applies under the lock, handing each event to `report` as it happens; nil when a saved plan
+    /// has nothing to apply.
+    package func carryOut(report: @escaping (ApplyEvent) -> Void) throws -> Applier.Outcome? {
         let earlier = saved.map { Self.givenValues(of: $0.plan) } ?? []
         let checked = try session.prepare(after: earlier)
         try session.selection.validate(against: checked)
@@ -44,45 +67,24 @@ package struct ApplyCommand {
         let host = session.hostUnderLock()
         if let (file, plan) = saved {
             try refuseIfStale(plan, file: file, prepared: prepared, host: host)
-            guard plan.plan.hasChanges else {
-                if session.options.json {
-                    try printJSON(Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: []))
-                } else {
-                    console.line(console.style.bold("The saved plan has no changes, and planning again on the target still finds none: nothing to apply."))
-                }
-                return .success
-            }
+            guard plan.plan.hasChanges else { return nil }
         } else {
             // What planning finds wrong (an unknown user, a directory where a file goes) is refused
             // before anything changes, not when the apply reaches that chapter.
             _ = try Planner(prepared: prepared, host: host, selection: session.selection,
                             sensitivePaths: try session.state.snapshots.sensitivePaths()).plan()
         }
-        let renderer = ApplyEventRenderer(style: console.style)
         let tour = StepTour(console: console, runbook: prepared.runbook)
         var options = Applier.Options()
         options.stepMode = session.options.stepMode
         options.atomic = session.options.atomic
         options.selection = session.selection
         options.savedPlan = saved?.plan
-        let json = session.options.json
-        let progress = ApplyProgress(console: console, renderer: renderer, json: json)
         let applier = Applier(
             prepared: prepared, host: host, state: session.state, options: options, redactor: console.redactor,
-            report: progress.report,
+            report: report,
             decide: tour.decide)
-        let outcome: Applier.Outcome
-        do {
-            defer { progress.finish() }
-            outcome = try applier.apply()
-        }
-        if json {
-            try printJSON(outcome)
-        } else {
-            printSummary(outcome)
-            console.line("\n" + renderer.timing(outcome))
-        }
-        return outcome.failure == nil ? .success : .failure
+        return try applier.apply()
     }
 
     /// The values the plan was given, to be given again: the plan's own, never guessed anew.
@@ -109,13 +111,28 @@ package struct ApplyCommand {
         let items = PlanStaleness.items(saved: saved, now: now)
         guard items.isEmpty else { throw StalePlanRefusal(file: file, items: items, hint: "Plan again: " + again) }
     }
+}
+
+/// How an apply ended, told the way a local apply tells it, whether it ran here or on a server.
+package struct ApplyReport {
+    package var console: Console
+    /// The saved plan's file and value, for `apply FILE`.
+    package var savedPlan: (file: String, plan: SavedPlan)?
+
+    package func print(_ outcome: Applier.Outcome, json: Bool) throws {
+        if json {
+            try printJSON(outcome)
+        } else {
+            printSummary(outcome)
+            console.line("\n" + ApplyEventRenderer(style: console.style).timing(outcome))
+        }
+    }
 
     private func printSummary(_ outcome: Applier.Outcome) {
-        let console = session.console
         guard let failure = outcome.failure else {
             let snapshot = outcome.snapshotID.map { "; snapshot \($0) recorded (`runbook rollback` restores the state from before it)" }
                 ?? "; no snapshot needed"
-            if let saved { console.line("\nCarried out the saved plan \(saved.plan.id) (\(saved.file)), exactly as it was reviewed.") }
+            if let saved = savedPlan { console.line("\nCarried out the saved plan \(saved.plan.id) (\(saved.file)), exactly as it was reviewed.") }
             let changed = outcome.changedSteps == 0 ? "no changes" : "\(outcome.changedSteps) step\(outcome.changedSteps == 1 ? "" : "s") changed"
             guard let stopped = outcome.stoppedBefore else {
                 console.line("\n" + console.style.bold("Apply complete: \(changed)") + snapshot + ".")
@@ -151,8 +168,13 @@ package struct ApplyCommand {
         "runbook rollback \(outcome.snapshotID ?? 0)"
     }
 
-    private func printJSON(_ outcome: Applier.Outcome) throws {
-        let document = ApplyDocument(outcome, retry: outcome.restoreError == nil ? nil : retry(outcome), plan: saved?.plan.id)
-        try session.console.json(document)
+    package func printJSON(_ outcome: Applier.Outcome) throws {
+        let document = ApplyDocument(outcome, retry: outcome.restoreError == nil ? nil : retry(outcome), plan: savedPlan?.plan.id)
+        try console.json(document)
     }
+}
+
+extension Applier.Outcome {
+    /// `apply`'s exit code: 1 when a step failed.
+    package var exitCode: ExitCode { failure == nil ? .success : .failure }
 }

@@ -67,7 +67,7 @@ package enum BashCompletionScript {
                 case $command in
 
         """
-        for command in CommandDeclaration.all {
+        for command in CommandDeclaration.shown {
             out += "            \(command.name)) _runbook_words \"\(words(flagsOf: command))\" ;;\n"
         }
         let everyFlag = (FlagDeclaration.all.map(\.name) + ["-h"]).joined(separator: " ")
@@ -77,10 +77,10 @@ package enum BashCompletionScript {
                 return
             fi
             case $command in
-                "") _runbook_words "\(CommandDeclaration.all.map(\.name).joined(separator: " "))" ;;
+                "") _runbook_words "\(CommandDeclaration.shown.map(\.name).joined(separator: " "))" ;;
 
         """
-        for command in CommandDeclaration.all where !command.positional.completions.isEmpty {
+        for command in CommandDeclaration.shown where !command.positional.completions.isEmpty {
             let positions = command.positional.completions.enumerated().map { "\($0.offset)) \(reply($0.element)) ;;" }
             out += "        \(command.name)) case $positional in \(positions.joined(separator: " ")) esac ;;\n"
         }

@@ -48,7 +48,7 @@ package struct CommandDeclaration: Sendable {
             case .none: []
             case .optionalSnapshotID: [.listed(.snapshots)]
             case .optionalShowID: [.words(["show"]), .listed(.snapshots)]
-            case .optionalCommandName: [.words(CommandDeclaration.all.map(\.name))]
+            case .optionalCommandName: [.words(CommandDeclaration.shown.map(\.name))]
             case .optionalPlanFile, .planFile: [.files]
             case .shellName: [.words(CompletionShell.allCases.map(\.rawValue))]
             }
@@ -63,6 +63,9 @@ package struct CommandDeclaration: Sendable {
     package let positional: Positional
     /// What `runbook help NAME` and the man page say after the usage.
     package let details: String
+    /// Left out of `runbook --help`, the man page and the completions, though the parser knows it
+    /// and `runbook help NAME` explains it: `agent`, which only `--host` runs, on the server.
+    package var hidden = false
 
     package var flags: Set<String> { Set(flagDeclarations.map(\.name)) }
 
@@ -72,8 +75,11 @@ package struct CommandDeclaration: Sendable {
     package static let selection: [FlagDeclaration] = [.chapter, .only]
 
     package static let all: [CommandDeclaration] = [
-        check, plan, apply, show, rollback, snapshots, vars, completions, help,
+        check, plan, apply, show, rollback, snapshots, vars, completions, help, agent,
     ]
+
+    /// The commands help, the man page and the completion scripts list: all but the hidden.
+    package static var shown: [CommandDeclaration] { all.filter { !$0.hidden } }
 
     package static func named(_ name: String) -> CommandDeclaration? { all.first { $0.name == name } }
 
@@ -103,7 +109,7 @@ extension CommandDeclaration {
 
     package static let plan = CommandDeclaration(
         name: "plan", summary: "Show what apply would change, with diffs (read-only)",
-        flagDeclarations: selection + runbookInput + target + output + [.html, .out], positional: .none, details: """
+        flagDeclarations: selection + runbookInput + target + output + [.html, .out, .host], positional: .none, details: """
         Read-only. First the variables in effect and where each comes from (secrets masked), then
         for every step, grouped by chapter: a unified diff for files; mode, owner and link
         changes; packages to install; the whole script of every run with the guard's verdict;
@@ -118,11 +124,14 @@ extension CommandDeclaration {
         `runbook apply FILE` carries it out; `runbook show FILE` renders it.
         A file whose content holds a secret is never diffed: the plan says how many lines change
         and the content's sha256 before and after.
+        --host HOST plans on that server over ssh; the plan reads as one made there, but for its
+        first line, which names the host.
         """)
 
     package static let apply = CommandDeclaration(
         name: "apply", summary: "Converge the target, recording a snapshot of every change",
-        flagDeclarations: [.step, .atomic] + selection + runbookInput + target + output, positional: .optionalPlanFile, details: """
+        flagDeclarations: [.step, .atomic] + selection + runbookInput + target + output + [.host], positional: .optionalPlanFile,
+        details: """
         Takes the state directory lock, then runs the chapters in order. Every path is recorded in
         a new snapshot before it changes; files are written atomically. Handlers run once at the
         end of a chapter, checks after them. A chapter is the unit of failure: on a failure the
@@ -148,6 +157,10 @@ extension CommandDeclaration {
         when it ends, with its duration. The summary gives the total time and the three slowest
         steps. --json prints every event as it happens, one JSON document a line (NDJSON), and the
         apply document last.
+
+        --host HOST applies on that server over ssh, as plan --host plans there: the server's
+        lock, snapshots and kept values, the exit codes of a local apply. It takes no --step and
+        no PLANFILE.
         """)
 
     package static let show = CommandDeclaration(
@@ -214,4 +227,13 @@ extension CommandDeclaration {
         prints the manual page, roff, generated from the same declarations as this help:
           runbook help --man > /usr/local/share/man/man1/runbook.1
         """)
+
+    // Reads its request on standard input, never from its command line: values may be secrets.
+    package static let agent = CommandDeclaration(
+        name: "agent", summary: "The server's side of plan --host and apply --host",
+        flagDeclarations: [], positional: .none, details: """
+        What `plan --host` and `apply --host` run on the server: it reads one request on standard
+        input and answers in NDJSON on standard output (docs/REMOTE.md). Not meant to be run by
+        hand; a request it cannot read, and any word on its command line, is refused with exit 64.
+        """, hidden: true)
 }

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import RunbookRemote
 import RunbookRender
 import RunbookEngine
 import RunbookSteps
@@ -36,6 +37,8 @@ public struct CommandLineOptions: Sendable {
     public var chapters: [String] = []
     public var only: [String] = []
     public var force = false
+    /// `--host [user@]name[:port]`: plan or apply on that server, over ssh, instead of here.
+    public var host: SSHTarget?
     /// `vars --forget NAME`: the kept values to drop.
     public var forget: [String] = []
     public var help = false
@@ -134,6 +137,12 @@ public struct CommandLineOptions: Sendable {
             case "--html": htmlFile = try pathOrName()
             case "--out": outFile = try pathOrName()
             case "--force": force = true
+            case "--host":
+                do {
+                    host = try SSHTarget(parsing: try value())
+                } catch let invalid as SSHTarget.Invalid {
+                    throw UsageError(invalid.message, hint: invalid.hint)
+                }
             case "--forget": forget.append(try pathOrName())
             case "--version": version = true
             default: help = true
@@ -207,6 +216,15 @@ public struct CommandLineOptions: Sendable {
         if stepMode && json {
             throw UsageError("--step asks at a terminal, so it cannot be combined with --json")
         }
+        if let host {
+            for flag in ["--step", "--out"] where given.contains(flag) {
+                throw UsageError("--host does not take \(flag) yet", hint: "run `runbook \(name) \(flag)` on \(host) itself")
+            }
+            if name == "apply", !arguments.isEmpty {
+                throw UsageError("apply FILE carries out a plan saved on the machine it was made on, so it does not take --host",
+                                 hint: "copy it to \(host) and run `runbook apply FILE` there")
+            }
+        }
         if name == "apply", let file = arguments.first {
             for flag in ["--step", "--chapter", "--only"] where given.contains(flag) {
                 throw UsageError("apply \(Diagnostic.shown(file, quoted: false)) carries out the saved plan as it was reviewed, so it does not take \(flag)",
@@ -235,8 +253,9 @@ public struct CommandLineOptions: Sendable {
     }
 
     private static func unknownCommand(_ name: String) -> UsageError {
-        UsageError("there is no command \(Diagnostic.shown(name))", hint: closest(to: name, among: CommandDeclaration.names)
-            ?? "commands are " + CommandDeclaration.all.map(\.name).joined(separator: ", "))
+        let shown = CommandDeclaration.shown.map(\.name)
+        return UsageError("there is no command \(Diagnostic.shown(name))", hint: closest(to: name, among: Set(shown))
+            ?? "commands are " + shown.joined(separator: ", "))
     }
 
     /// What a word that was meant as something else probably meant.

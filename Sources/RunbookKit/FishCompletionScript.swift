@@ -63,17 +63,17 @@ package enum FishCompletionScript {
         complete -c runbook -f
 
         """
-        for command in CommandDeclaration.all {
+        for command in CommandDeclaration.shown {
             out += "complete -c runbook -n __runbook_no_command -a \(command.name) -d \(quoted(command.summary))\n"
         }
         for flag in FlagDeclaration.all {
-            let takers = CommandDeclaration.all.filter { $0.flags.contains(flag.name) }.map(\.name)
+            let takers = CommandDeclaration.shown.filter { $0.flags.contains(flag.name) }.map(\.name)
             let condition = takers.isEmpty ? "__runbook_no_command" : "__runbook_no_command; or __runbook_command_in \(takers.joined(separator: " "))"
             let short = flag.name == FlagDeclaration.help.name ? "-s h " : ""
             let value = flag.value == nil ? "" : " " + arguments(flag.completion)
             out += "complete -c runbook -n \(quoted(condition)) \(short)-l \(flag.name.dropFirst(2))\(value) -d \(quoted(flag.summary))\n"
         }
-        for command in CommandDeclaration.all {
+        for command in CommandDeclaration.shown {
             for (position, completion) in command.positional.completions.enumerated() {
                 out += "complete -c runbook -n \(quoted("__runbook_at \(command.name) \(position)")) \(arguments(completion))\n"
             }

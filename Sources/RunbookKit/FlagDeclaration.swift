@@ -57,6 +57,12 @@ package struct FlagDeclaration: Sendable {
     package static let out = FlagDeclaration(
         "--out", value: "FILE", "Save the plan to FILE for apply FILE",
         details: "Mode 0600, no secret in it: secrets only as salted hashes.", completion: .files)
+    package static let host = FlagDeclaration(
+        "--host", value: "HOST", "Carry the command out on that server, over the system's ssh",
+        details: "HOST is [USER@]NAME[:PORT], a name ssh reaches (your ~/.ssh/config applies; BatchMode, so a key must work "
+            + "without a prompt). The first run sends this runbook binary there, by its sha256, into the state directory's bin/; "
+            + "the runbook folder and the values, secrets included, go on ssh's standard input, never on a command line. "
+            + "--root and --state-dir are the server's. Not with --step or --out; docs/REMOTE.md describes it.")
     package static let json = FlagDeclaration(
         "--json", "Print one versioned JSON document on stdout, also on errors",
         details: "Progress goes to stderr; apply streams its events first, a line each; docs/JSON.md describes every document.")
@@ -86,7 +92,7 @@ package struct FlagDeclaration: Sendable {
 
     /// Every flag, in the order help lists them.
     package static let all: [FlagDeclaration] = [
-        runbook, root, stateDirectory, variable, varsFile, chapter, only, html, out, json, color, noColor, step, atomic, force,
+        runbook, root, stateDirectory, variable, varsFile, chapter, only, html, out, host, json, color, noColor, step, atomic, force,
         forget, manual, list, help, version,
     ]
 

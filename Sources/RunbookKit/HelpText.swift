@@ -30,7 +30,7 @@ package enum HelpText {
 
     package static var general: String {
         var out = introduction + "\n\nUSAGE\n  runbook <command> [options]\n\nCOMMANDS\n"
-        for command in CommandDeclaration.all {
+        for command in CommandDeclaration.shown {
             out += entry([command.name, command.positional.usage].compactMap { $0 }.joined(separator: " "), command.summary + ".")
         }
         out += "\nOPTIONS (each command takes the ones its own help lists; any other word is refused, exit 64)\n"
@@ -58,6 +58,7 @@ package enum HelpText {
     /// `runbook plan [--chapter NAME] … [--json]`, wrapped under the command's name.
     package static func usage(of command: CommandDeclaration) -> String {
         let words = [command.positional.usage].compactMap { $0 } + command.flagDeclarations.map { "[\($0.usage)]" }
+        guard !words.isEmpty else { return "runbook \(command.name)" }
         return wrapped(words, first: "runbook \(command.name) ", width: width)
     }
 

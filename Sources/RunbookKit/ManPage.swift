@@ -19,7 +19,7 @@ package enum ManPage {
         ]
         out += paragraphs(HelpText.introduction)
         out.append(".SH COMMANDS")
-        for command in CommandDeclaration.all {
+        for command in CommandDeclaration.shown {
             out += [".SS \(roff(command.name))", ".B " + roff(HelpText.usage(of: command).split(separator: "\n")
                 .map { $0.trimmingBlanks() }.joined(separator: " ")), ".br", roff(command.summary + ".")]
             out += paragraphs(command.details)

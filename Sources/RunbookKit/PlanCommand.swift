@@ -13,11 +13,7 @@ package struct PlanCommand {
     package let session: Session
 
     package func run() throws -> ExitCode {
-        let prepared = try session.prepare()
-        try session.selection.validate(against: prepared)
-        let plan = try Planner(prepared: prepared, host: session.host, selection: session.selection,
-                               sensitivePaths: try session.state.snapshots.sensitivePaths())
-            .plan(notices: try session.unfinishedNotices())
+        let (plan, prepared) = try plan()
         if let file = session.options.outFile {
             let saved = try SavedPlan.make(plan, id: SavedPlan.newID(), prepared: prepared, host: session.host,
                                            stateDirectory: session.state.path.description, selection: session.selection,
@@ -28,8 +24,23 @@ package struct PlanCommand {
                 + "once, and refuses if the target, the runbook or a variable changes first; `runbook show \(file)` renders it.")
         }
         try PlanOutput(plan: plan, console: session.console, json: session.options.json, htmlFile: session.options.htmlFile).write()
-        return plan.hasChanges ? .changesPending : .success
+        return plan.exitCode
     }
+
+    /// The plan, and the runbook it was made from; nothing is printed.
+    package func plan() throws -> (Plan, PreparedRunbook) {
+        let prepared = try session.prepare()
+        try session.selection.validate(against: prepared)
+        let plan = try Planner(prepared: prepared, host: session.host, selection: session.selection,
+                               sensitivePaths: try session.state.snapshots.sensitivePaths())
+            .plan(notices: try session.unfinishedNotices())
+        return (plan, prepared)
+    }
+}
+
+extension Plan {
+    /// `plan`'s exit code: 2 while changes are pending.
+    package var exitCode: ExitCode { hasChanges ? .changesPending : .success }
 }
 
 /// A plan rendered for the reader: text or JSON on standard output, and the review page when asked.

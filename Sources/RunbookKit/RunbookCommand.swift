@@ -1,5 +1,6 @@
 import FoundationEssentials
 import Glibc
+import RunbookRemote
 import RunbookRender
 import RunbookEngine
 import RunbookSteps
@@ -11,6 +12,8 @@ import RunbookHost
 /// The `runbook` command line: parses arguments, runs one command, returns its exit code.
 public enum RunbookCommand {
     public static let version = "runbook 0.1.0"
+
+    package static let lockHint = "Wait for it to finish; if that process is gone, the kernel has already released the lock."
 
     public static func main(_ arguments: [String]) -> Int32 {
         ProcessLauncher.ignoreBrokenPipes()
@@ -42,6 +45,9 @@ public enum RunbookCommand {
             // `show` reads a saved plan and nothing of the target: no session, no state directory.
             if options.command == "show" { return try ShowCommand(options: options, console: console).run().rawValue }
             if options.command == "completions" { return try CompletionsCommand(options: options, console: console).run().rawValue }
+            if options.command == "agent" { return AgentCommand(console: console).run().rawValue }
+            // The target is the server's: nothing of this machine's is read but the runbook and the values.
+            if let host = options.host { return try RemoteCommand(options: options, console: console, target: host).run().rawValue }
             if options.command == "apply", let file = options.arguments.first {
                 let saved = try SavedPlan.read(file)
                 let session = try Session(options: ApplyCommand.options(options, carrying: saved), console: console)
@@ -55,14 +61,13 @@ public enum RunbookCommand {
             case "rollback": try RollbackCommand(session: session).run()
             case "snapshots": try SnapshotsCommand(session: session).run()
             case "vars": try VarsCommand(session: session).run()
-            case "show", "completions": preconditionFailure("\(options.command!) runs before a session is made")
+            case "show", "completions", "agent": preconditionFailure("\(options.command!) runs before a session is made, or makes its own")
             default: preconditionFailure("CommandLineOptions admits only declared commands")
             }
             return code.rawValue
         } catch let lock as StateLock.LockError {
-            let hint = "Wait for it to finish; if that process is gone, the kernel has already released the lock."
-            printErrors([Diagnostic("\(lock)", origin: "runbook", hint: hint)], console: console, json: options.json)
-            console.error("runbook: \(lock)\n\(hint)")
+            printErrors([Diagnostic("\(lock)", origin: "runbook", hint: lockHint)], console: console, json: options.json)
+            console.error("runbook: \(lock)\n\(lockHint)")
             return ExitCode.locked.rawValue
         } catch let refusal as StepSelection.Refusal {
             report([refusal.diagnostic], console: console, json: options.json)

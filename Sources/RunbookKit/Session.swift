@@ -20,10 +20,18 @@ package struct Session {
     /// elsewhere, `snapshots`) still hides them. Read once; a secret stored later by another apply
     /// is read again by `prepare()`.
     package let keptSecrets: [String]
+    /// Where the runbook is read from when that is not where `options.runbook` names it: the
+    /// agent's copy of the controller's runbook, shown under the controller's name for it.
+    package let runbookDirectory: String?
+    /// Values that came with the request instead of through --var and --vars-file (the agent's).
+    package let receivedVariables: [VariableInput]
 
-    package init(options: CommandLineOptions, console: Console) throws {
+    package init(options: CommandLineOptions, console: Console, runbookDirectory: String? = nil,
+                 receivedVariables: [VariableInput] = []) throws {
         self.options = options
         self.console = console
+        self.runbookDirectory = runbookDirectory
+        self.receivedVariables = receivedVariables
         if let root = options.root {
             guard isDirectory(root) else {
                 guard FileManager.default.fileExists(atPath: root) else {
@@ -54,6 +62,12 @@ package struct Session {
     /// The values given with --var and --vars-file that can be read, and the problems of the others.
     /// `earlier` (the values a saved plan was made with) come first, so that a value given now wins.
     package func givenVariables(after earlier: [VariableInput] = []) throws -> ([VariableInput], [Diagnostic]) {
+        try Self.givenVariables(options, after: earlier + receivedVariables)
+    }
+
+    /// The values of --var and --vars-file, read on the machine the command line was typed on.
+    package static func givenVariables(_ options: CommandLineOptions, after earlier: [VariableInput] = []) throws
+        -> ([VariableInput], [Diagnostic]) {
         var inputs = earlier
         var collector = DiagnosticCollector()
         for file in options.varsFiles {
@@ -104,7 +118,8 @@ package struct Session {
     /// `prepare()` to add its own to; `vars` reports them.
     package func resolve(after earlier: [VariableInput] = []) throws -> (Runbook, PartialResolution, DiagnosticCollector) {
         var problems = DiagnosticCollector()
-        let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook).loadAsFarAsPossible(directory: options.runbook)
+        let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook)
+            .loadAsFarAsPossible(directory: runbookDirectory ?? options.runbook)
         problems.record(contentsOf: loadProblems)
         let (given, givenProblems) = try givenVariables(after: earlier)
         problems.record(contentsOf: givenProblems)

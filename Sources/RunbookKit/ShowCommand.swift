@@ -20,6 +20,6 @@ package struct ShowCommand {
                 + " for \(saved.target.host)\(saved.target.hostname.map { " (\($0))" } ?? ""); `runbook apply \(file)` carries it out."))
         }
         try PlanOutput(plan: saved.plan, console: console, json: options.json, htmlFile: options.htmlFile).write()
-        return saved.plan.hasChanges ? .changesPending : .success
+        return saved.plan.exitCode
     }
 }

@@ -30,7 +30,7 @@ package enum ZshCompletionScript {
           local -a commands=(
 
         """
-        for command in CommandDeclaration.all { out += "    \(quoted("\(command.name):" + command.summary.replacingEvery(":", with: "\\:")))\n" }
+        for command in CommandDeclaration.shown { out += "    \(quoted("\(command.name):" + command.summary.replacingEvery(":", with: "\\:")))\n" }
         out += """
           )
           _arguments -C \\
@@ -45,7 +45,7 @@ package enum ZshCompletionScript {
               case $words[1] in
 
         """
-        for command in CommandDeclaration.all {
+        for command in CommandDeclaration.shown {
             let specs = command.flagDeclarations.map(spec) + command.positional.completions.enumerated().map { position, completion in
                 quoted("\(position + 1):\(command.positional.usage ?? "word"):\(action(completion))")
             } + ["'(- *)'{-h,--help}'[\(escaped(FlagDeclaration.help.summary))]'"]

@@ -5,7 +5,7 @@ import RunbookHost
 ///
 /// Rendered as `FILE:LINE:COL: error: MESSAGE (HINT)`, for example
 /// `Runbook/01-bind-localhost.md:31:1: error: run step has no guard (add creates=PATH, unless=CMD or onlyif=CMD, or say always)`.
-public struct Diagnostic: Error, Sendable, Hashable, CustomStringConvertible {
+public struct Diagnostic: Error, Sendable, Hashable, Codable, CustomStringConvertible {
     public var location: SourceLocation?
     /// Where the input came from when it is not a file, like `--var tls=none`.
     public var origin: String?

@@ -4,7 +4,7 @@ import RunbookMarkdown
 import RunbookHost
 
 /// A value given for a variable, and where it was given, for messages.
-public struct VariableInput: Sendable {
+public struct VariableInput: Sendable, Codable {
     public var name: String
     public var value: String
     /// A file location (`prod.vars:3:1`) or nil for `--var`.

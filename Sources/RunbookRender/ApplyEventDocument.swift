@@ -5,19 +5,20 @@ import RunbookModel
 import RunbookHost
 
 /// `kind: "event"`: one line of `runbook apply --json`, printed as it happens. Versioned by the
-/// rules of docs/JSON.md, which lists every `event` and its keys.
-package struct ApplyEventDocument: Encodable {
-    package enum Name: String, Encodable {
+/// rules of docs/JSON.md, which lists every `event` and its keys. `runbook agent` sends these
+/// lines too, and `apply --host` renders them as text with ``ApplyEventRenderer``.
+package struct ApplyEventDocument: Codable {
+    package enum Name: String, Codable {
         case notice, chapter, stepStarted, stepFinished, checkAttempt, restoring, restored, handlerRerun
     }
 
     /// How a step ended, in `stepFinished`.
-    package enum Outcome: String, Encodable {
+    package enum Outcome: String, Codable {
         case changed, unchanged, skipped, declined, ran, passed, failed
     }
 
-    package let formatVersion = "1.0"
-    package let kind = "event"
+    package var formatVersion = "1.0"
+    package var kind = "event"
     package var event: Name
     package var step: String?
     package var summary: String?

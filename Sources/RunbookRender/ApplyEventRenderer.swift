@@ -10,44 +10,71 @@ public struct ApplyEventRenderer {
 
     public init(style: TextStyle) { self.style = style }
 
+    /// What the event document does not carry is rendered from the event itself: a changed
+    /// step's mark and its changes, a skipped check, a restored path's state and a handler's
+    /// output. Every other line is the document's, so a local apply and `apply --host` show it alike.
     public func render(_ event: ApplyEvent) -> String {
         switch event {
-        case .notice(let text):
-            return style.yellow("note: \(text)")
-        case .chapter(let title, let file):
-            return "\n" + style.bold(title) + style.dim(" (\(file))")
-        case .started(let info):
-            return running(info) + style.dim(": started")
-        case .step(let plan, let applied, let seconds):
+        case .step(let plan, let applied, let seconds) where applied || plan.hasChanges:
             let symbol = PlanSymbol(plan)
             let line = symbol.styled("  \(symbol.rawValue) \(plan.step.id)", style) + "  \(plan.step.summary)"
-            if applied {
-                return line + took(seconds) + ChangeWords.lines(for: plan).map { "\n      \($0)" }.joined()
-                    + plan.notes.map { "\n      " + style.yellow("note: \($0)") }.joined()
-            }
-            switch plan.outcome {
-            case .skipped(let reason): return line + style.dim(": skipped, \(reason)")
-            case .unchanged(let reason): return line + style.dim(": \(reason)")
-            case .change: return line
-            }
-        case .stepDeclined(let plan):
-            return PlanSymbol.unchanged.styled("  \(PlanSymbol.unchanged.rawValue) \(plan.step.id)", style) + "  \(plan.step.summary): not applied (declined)"
-        case .failed(let info, let seconds):
-            return style.red("  ✗ \(info.id)") + "  \(info.summary)" + style.red(": failed") + took(seconds)
-        case .handler(_, let name, let skipped, let seconds):
-            return style.yellow("  ! handler \(name)") + (skipped.map { style.dim(": skipped, \($0)") } ?? " ran" + took(seconds))
-        case .checkAttempt(let info, let failed, let attempts, let delay):
-            return running(info) + style.dim(": attempt \(failed) of \(attempts) failed; the next in \(DurationText.of(delay))")
-        case .check(let info, let skipped, let attempts, let seconds):
-            if let skipped { return "  ? \(info.id)  \(info.summary)" + style.dim(": skipped, \(skipped)") }
-            return style.green("  ✓ \(info.id)") + "  \(info.summary)" + took(seconds, after: attempts)
-        case .restoring(let reason):
-            return "\n" + style.red(style.bold("Restoring: \(reason)"))
+            guard applied else { return line }
+            return line + took(seconds) + ChangeWords.lines(for: plan).map { "\n      \($0)" }.joined()
+                + plan.notes.map { "\n      " + style.yellow("note: \($0)") }.joined()
+        case .check(let info, let skipped?, _, _):
+            return "  ? \(info.id)  \(info.summary)" + style.dim(": skipped, \(skipped)")
         case .restored(let path, let state):
             return "  ↺ \(path)" + style.dim(": \(state.summary)")
         case .handlerRerun(let name, let result):
             let outcome = result.succeeded ? "ok" : "exited \(result.status)" + (result.output.isEmpty ? "" : ": \(result.output)")
             return style.yellow("  ! handler \(name) rerun") + ": \(outcome)"
+        default:
+            return render(ApplyEventDocument(event))
+        }
+    }
+
+    /// One line of `apply --json`, as text: how `apply --host` shows what the server's agent sends.
+    /// A changed step is marked `~`, a skipped check `·`, and a path put back shows no state, as the
+    /// document says none of these; a handler rerun that failed shows its exit status, not its output.
+    package func render(_ document: ApplyEventDocument) -> String {
+        let step = "\(document.step ?? "")  \(document.summary ?? "")"
+        switch document.event {
+        case .notice:
+            return style.yellow("note: \(document.message ?? "")")
+        case .chapter:
+            return "\n" + style.bold(document.title ?? "") + style.dim(" (\(document.file ?? ""))")
+        case .stepStarted:
+            return "  → " + step + style.dim(": started")
+        case .checkAttempt:
+            return "  → " + step + style.dim(": attempt \(document.attempt ?? 0) of \(document.attempts ?? 0) failed; "
+                + "the next in \(DurationText.of(document.delay ?? 0))")
+        case .restoring:
+            return "\n" + style.red(style.bold("Restoring: \(document.reason ?? "")"))
+        case .restored:
+            return "  ↺ \(document.path ?? "")"
+        case .handlerRerun:
+            return style.yellow("  ! handler \(document.handler ?? "") rerun") + ": " + (document.ok == true ? "ok" : "exited \(document.status ?? 1)")
+        case .stepFinished:
+            return finished(document)
+        }
+    }
+
+    private func finished(_ document: ApplyEventDocument) -> String {
+        let id = document.step ?? ""
+        let summary = document.summary ?? ""
+        func marked(_ symbol: PlanSymbol) -> String { symbol.styled("  \(symbol.rawValue) \(id)", style) + "  \(summary)" }
+        if let handler = document.handler {
+            return style.yellow("  ! handler \(handler)")
+                + (document.outcome == .skipped ? style.dim(": skipped, \(document.reason ?? "")") : " ran" + took(document.seconds))
+        }
+        switch document.outcome ?? .unchanged {
+        case .changed: return marked(.update) + took(document.seconds)
+        case .unchanged: return marked(.unchanged) + (document.reason.map { style.dim(": \($0)") } ?? "")
+        case .skipped: return marked(.unchanged) + style.dim(": skipped, \(document.reason ?? "")")
+        case .declined: return marked(.unchanged) + ": not applied (declined)"
+        case .failed: return style.red("  ✗ \(id)") + "  \(summary)" + style.red(": failed") + took(document.seconds)
+        case .ran: return style.yellow("  ! handler") + " ran" + took(document.seconds)
+        case .passed: return style.green("  ✓ \(id)") + "  " + summary + took(document.seconds, after: document.attempts ?? 1)
         }
     }
 
@@ -74,8 +101,6 @@ public struct ApplyEventRenderer {
         }
         return total + "; the slowest step\(slowest.count == 1 ? "" : "s"):" + rows.joined()
     }
-
-    private func running(_ info: StepInfo) -> String { "  → \(info.id)  \(info.summary)" }
 
     private func took(_ seconds: Double?, after attempts: Int = 1) -> String {
         let parts = (attempts > 1 ? ["after \(attempts) attempts"] : []) + (seconds.map { [DurationText.of($0)] } ?? [])

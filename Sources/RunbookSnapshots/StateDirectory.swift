@@ -10,7 +10,8 @@ import RunbookHost
 /// every file in it through its descriptor without following one either. It is refused when it
 /// is a link, belongs to another user, or already holds files runbook did not put there: runbook
 /// marks a directory it creates with `.runbook-state`, and takes one made by an earlier version
-/// when everything in it is runbook's (`snapshots/`, `blobs/`, `lock`, `secrets`, `variables`). Under
+/// when everything in it is runbook's (`snapshots/`, `blobs/`, `lock`, `secrets`, `variables`, and
+/// `bin/`, where `--host` puts the runbook binary it ships, which may come before the rest). Under
 /// `--root` the default one is a target path, resolved inside the root like every other.
 public struct StateDirectory: Sendable {
     /// Where it is, with how to reach it: `StateLock` and messages take this.
@@ -20,7 +21,7 @@ public struct StateDirectory: Sendable {
     package static let marker = ".runbook-state"
     /// The names runbook puts in a state directory; anything else means it is someone else's.
     package static let ownNames: Set<String> = [marker, "snapshots", "blobs", "lock", "secrets", FileSystem.temporaryName(for: "secrets"),
-                                                 keptName, FileSystem.temporaryName(for: keptName)]
+                                                 keptName, FileSystem.temporaryName(for: keptName), "bin"]
     /// The values given to earlier applies (``KeptVariable``), mode 0600 as every state file.
     package static let keptName = "variables"
 

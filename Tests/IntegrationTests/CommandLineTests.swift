@@ -76,6 +76,14 @@ final class CommandLineTests: XCTestCase {
         WrongLine(arguments: ["plan", "--no-color", "--color=always"], says: "--color and --no-color are given together"),
         WrongLine(arguments: ["plan", "--color=never", "--color=never"], says: "--color is given twice"),
         WrongLine(arguments: ["plan", "--no-color=yes"], says: "--no-color takes no value"),
+        WrongLine(arguments: ["plan", "--host", "-oProxyCommand=touch /tmp/owned"], says: "--host has an empty or unusable host name"),
+        WrongLine(arguments: ["plan", "--host", "web-1:99999"], says: "--host has a port that is not a number from 1 to 65535"),
+        WrongLine(arguments: ["plan", "--host", "web 1"], says: "--host has an empty or unusable host name"),
+        WrongLine(arguments: ["apply", "--host", "web-1", "--step"], says: "--host does not take --step yet"),
+        WrongLine(arguments: ["plan", "--host", "web-1", "--out", "p.plan"], says: "--host does not take --out yet"),
+        WrongLine(arguments: ["check", "--host", "web-1"], says: "check does not take --host"),
+        WrongLine(arguments: ["agent", "--json"], says: "agent does not take --json"),
+        WrongLine(arguments: ["agent", "plan"], says: "agent takes no argument"),
         WrongLine(arguments: ["apply", "\u{1B}[31mred\nline"], says: "apply takes a saved plan file, and there is none at '?[31mred?line'"),
     ]
 

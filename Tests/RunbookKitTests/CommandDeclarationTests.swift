@@ -26,7 +26,7 @@ final class CommandDeclarationTests: XCTestCase {
 
     func testEveryCommandAndFlagIsInTheHelpTheManPageAndEveryCompletionScript() {
         let manPage = ManPage.text
-        for command in CommandDeclaration.all {
+        for command in CommandDeclaration.shown {
             XCTAssertTrue(HelpText.general.contains("\n  \(command.name) "), "runbook --help does not list \(command.name)")
             XCTAssertTrue(manPage.contains(".SS \(command.name.replacingOccurrences(of: "-", with: "\\-"))\n"),
                           "the man page has no section for \(command.name)")
@@ -46,6 +46,21 @@ final class CommandDeclarationTests: XCTestCase {
         for code in ExitCode.allCases {
             XCTAssertTrue(HelpText.general.contains("\n  \(code.rawValue) "), "runbook --help does not explain exit \(code.rawValue)")
             XCTAssertTrue(manPage.contains(".B \(code.rawValue)\n"), "the man page does not explain exit \(code.rawValue)")
+        }
+    }
+
+    /// `agent` is what `--host` runs on the server: the parser knows it and `runbook help agent`
+    /// explains it, but the help, the man page and the completion scripts do not offer it.
+    func testTheAgentIsDeclaredButHidden() throws {
+        let agent = try XCTUnwrap(CommandDeclaration.named("agent"))
+        XCTAssertTrue(agent.hidden)
+        XCTAssertEqual(CommandDeclaration.shown.map(\.name), CommandDeclaration.all.map(\.name).filter { $0 != "agent" })
+        XCTAssertEqual(try CommandLineOptions(parsing: ["agent"]).command, "agent")
+        XCTAssertTrue(try XCTUnwrap(HelpText.command("agent")).hasPrefix("runbook agent\n\n"))
+        XCTAssertFalse(HelpText.general.contains("agent"))
+        XCTAssertFalse(ManPage.text.contains(".SS agent"))
+        for shell in CompletionShell.allCases {
+            XCTAssertFalse(shell.script.contains("agent"), "the \(shell) completion offers agent")
         }
     }
 

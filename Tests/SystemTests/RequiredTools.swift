@@ -12,7 +12,8 @@ enum RequiredTools {
                            "ip": "iproute2", "unshare": "util-linux", "nsenter": "util-linux", "certbot": "certbot",
                            "pebble": "pebble", "pebble-challtestsrv": "pebble", "debootstrap": "debootstrap",
                            "systemd-nspawn": "systemd-container", "script": "bsdutils", "ldd": "libc-bin",
-                           "timeout": "coreutils", "chroot": "coreutils", "chromium": "chromium", "cmark-gfm": "cmark-gfm"]
+                           "timeout": "coreutils", "chroot": "coreutils", "chromium": "chromium", "cmark-gfm": "cmark-gfm",
+                           "sshd": "openssh-server", "ssh": "openssh-client", "ssh-keygen": "openssh-client"]
 
     static func installCommand(for tool: String) -> String {
         let package = packages[tool] ?? tool

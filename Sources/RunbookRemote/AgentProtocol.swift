@@ -1,0 +1,135 @@
+import FoundationEssentials
+import RunbookEngine
+import RunbookModel
+import RunbookHost
+
+/// What `runbook agent` and the controller say to each other over ssh (docs/REMOTE.md).
+///
+/// The request is one line of JSON, an ``AgentRequest``, then exactly `archiveBytes` bytes of the
+/// runbook's ``RunbookArchive``. The answer is NDJSON: one ``AgentMessage`` a line, the first a
+/// `hello` with the agent's protocol version, the last an `exit`. Both sides ignore keys they do
+/// not know; a different major version is refused, naming the side to upgrade.
+public enum AgentProtocol {
+    /// MAJOR.MINOR: a new minor adds keys or message kinds, a new major is a break.
+    public static let version = "1.0"
+
+    /// The most a request may hold: a runbook is text, and the agent keeps the request in memory.
+    public static let requestLimit = 64 << 20
+
+    /// Why `theirs` cannot be spoken here, or nil when it can. `we` says what this side is.
+    public static func refusal(of theirs: String, from them: String, we: String) -> String? {
+        let major = { (version: String) in Int(version.prefix { $0 != "." }) }
+        guard let their = major(theirs), let our = major(version) else {
+            return "\(them) sent no protocol version runbook knows (\(Diagnostic.shown(theirs)))"
+        }
+        guard their != our else { return nil }
+        let older = their < our ? them : we
+        return "\(them) speaks agent protocol \(theirs) and \(we) speaks \(version): upgrade the runbook of \(older)"
+    }
+}
+
+/// The controller's request: which command, for which target, with which values.
+public struct AgentRequest: Sendable, Codable {
+    public var protocolVersion = AgentProtocol.version
+    /// `plan` or `apply`.
+    public var command: String
+    /// The runbook folder as the operator named it, so every location reads as it would locally.
+    public var runbook: String
+    public var root: String?
+    public var stateDirectory: String?
+    public var chapters: [String] = []
+    public var only: [String] = []
+    public var atomic = false
+    /// What --var and --vars-file gave on the controller. Secrets travel here, on standard input.
+    public var variables: [VariableInput] = []
+    public var archiveBytes: Int
+    public var archiveSHA256: String
+
+    public init(command: String, runbook: String, root: String?, stateDirectory: String?, chapters: [String], only: [String],
+                atomic: Bool, variables: [VariableInput], archive: RunbookArchive) {
+        self.command = command
+        self.runbook = runbook
+        self.root = root
+        self.stateDirectory = stateDirectory
+        self.chapters = chapters
+        self.only = only
+        self.atomic = atomic
+        self.variables = variables
+        archiveBytes = archive.bytes.count
+        archiveSHA256 = archive.sha256
+    }
+
+    /// The request line, then the archive.
+    public func framed(with archive: RunbookArchive) throws -> Data {
+        try JSONEncoder().encode(self) + Data("\n".utf8) + archive.bytes
+    }
+
+    /// The request and its archive out of what the agent read, checked against each other.
+    public static func unframe(_ data: Data) throws -> (AgentRequest, RunbookArchive) {
+        guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { throw malformed("it has no request line") }
+        let header = data[data.startIndex..<newline]
+        let request: AgentRequest
+        do {
+            request = try JSONDecoder().decode(AgentRequest.self, from: header)
+        } catch {
+            if let version = try? JSONDecoder().decode(VersionOnly.self, from: header).protocolVersion,
+               let refusal = AgentProtocol.refusal(of: version, from: "the controller", we: "this host") {
+                throw malformed(refusal)
+            }
+            throw malformed("its request line is not a request: \(error)")
+        }
+        if let refusal = AgentProtocol.refusal(of: request.protocolVersion, from: "the controller", we: "this host") { throw malformed(refusal) }
+        let archive = RunbookArchive(bytes: Data(data[data.index(after: newline)...]))
+        guard archive.bytes.count == request.archiveBytes, archive.sha256 == request.archiveSHA256 else {
+            throw malformed("the runbook that came with it is not the one the request names (\(archive.bytes.count) bytes)")
+        }
+        return (request, archive)
+    }
+
+    private struct VersionOnly: Decodable { var protocolVersion: String }
+
+    private static func malformed(_ why: String) -> Diagnostic {
+        Diagnostic("refused the request on standard input: \(why)", origin: "runbook agent",
+                   hint: "runbook agent is what `runbook plan --host` and `apply --host` run on the server; it is not meant to be run by hand")
+    }
+}
+
+/// One line of the agent's answer. `kind` says which fields it has; a kind the controller does
+/// not know is skipped. An `event` line is the `event` document of `apply --json` (docs/JSON.md),
+/// whose keys are its own (its `outcome` is a word): it is read from the line, as ``from(line:)`` says.
+public struct AgentMessage: Sendable, Codable {
+    public var kind: String
+    /// `hello`: the agent's protocol and runbook versions.
+    public var protocolVersion: String?
+    public var runbookVersion: String?
+    /// `plan`: the plan value, in the engine's own Codable form, secrets masked.
+    public var plan: Plan?
+    /// `applied`: how the apply ended.
+    public var outcome: Applier.Outcome?
+    /// `errors`: why the command was refused or failed before it had a result.
+    public var errors: [Diagnostic]?
+    /// `exit`: the command's exit code, the last line.
+    public var exitCode: Int32?
+
+    public static func hello(runbookVersion: String) -> AgentMessage {
+        AgentMessage(kind: "hello", protocolVersion: AgentProtocol.version, runbookVersion: runbookVersion)
+    }
+
+    public static func planned(_ plan: Plan) -> AgentMessage { AgentMessage(kind: "plan", plan: plan) }
+    public static func applied(_ outcome: Applier.Outcome) -> AgentMessage { AgentMessage(kind: "applied", outcome: outcome) }
+    public static func refused(_ errors: [Diagnostic]) -> AgentMessage { AgentMessage(kind: "errors", errors: errors) }
+    public static func exit(_ code: Int32) -> AgentMessage { AgentMessage(kind: "exit", exitCode: code) }
+
+    /// The message a line holds; of an `event` line only its kind.
+    public static func from(line: Data) throws -> AgentMessage {
+        let kind = try JSONDecoder().decode(KindOnly.self, from: line).kind
+        return kind == "event" ? AgentMessage(kind: kind) : try JSONDecoder().decode(AgentMessage.self, from: line)
+    }
+
+    private struct KindOnly: Decodable { var kind: String }
+
+    /// One line of NDJSON, without its newline.
+    public func line() throws -> String {
+        String(decoding: try JSONEncoder().encode(self), as: UTF8.self)
+    }
+}

@@ -1,0 +1,60 @@
+import FoundationEssentials
+import RunbookModel
+import RunbookHost
+
+/// One server reached through the system's `ssh`, never a home-made SSH: the user's
+/// ~/.ssh/config, agent, FIDO keys, certificates and ProxyJump all apply, and host keys are
+/// checked exactly as the user configured them.
+///
+/// Every command of a run shares one master connection (`ControlMaster=auto`), whose socket sits
+/// in a private 0700 directory made for this run under a name from `%C` (a hash, so the path stays
+/// under the socket length limit whatever the host's name). `close()` ends the master with
+/// `ssh -O exit`; `ControlPersist=60` is only the backstop for a controller that was killed.
+/// `BatchMode=yes` makes a missing key or an unknown host key fail at once instead of prompting.
+public final class SSHConnection {
+    public let target: SSHTarget
+    private let executable: String
+    private let controlDirectory: PrivateDirectory
+    /// `-F FILE`: an ssh config of the caller's own, in place of ~/.ssh/config (the tests' known_hosts and key).
+    private let configFile: String?
+
+    public init(target: SSHTarget, configFile: String?) throws {
+        guard let executable = ProcessLauncher.program(named: "ssh") else {
+            throw Diagnostic("there is no ssh program on this machine's PATH", origin: "--host \(target)",
+                             hint: "--host runs the system's OpenSSH client: apt-get install openssh-client")
+        }
+        self.target = target
+        self.executable = executable
+        self.configFile = configFile
+        controlDirectory = try PrivateDirectory(prefix: "runbook-ssh")
+    }
+
+    /// The options every ssh of this run takes, before the destination.
+    var options: [String] {
+        (configFile.map { ["-F", $0] } ?? [])
+            + ["-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPersist=60",
+               "-o", "ControlPath=\(controlDirectory.path)/%C"]
+            + (target.port.map { ["-p", String($0)] } ?? [])
+    }
+
+    /// Runs `command` through the server's login shell, with `input` on its standard input.
+    /// `command` names only paths and hashes: values travel in `input`, never on a command line.
+    /// ssh's own failure (exit 255: unreachable, refused, an unknown host key) is thrown.
+    public func run(_ command: String, input: Data?, onOutput: ((_ fromStandardError: Bool, _ chunk: Data) -> Void)? = nil)
+        throws -> ProcessLauncher.Output {
+        let output = try ProcessLauncher().run(executable: executable, arguments: options + ["--", target.destination, command],
+                                               input: input, onOutput: onOutput)
+        guard output.status != 255 else {
+            let said = String(decoding: output.standardError, as: UTF8.self).lines(omittingEmpty: true).suffix(3).joined(separator: "; ")
+            throw Diagnostic("cannot reach \(target) over ssh: \(said.isEmpty ? "ssh exited 255" : said)", origin: "--host \(target)",
+                             hint: "check that `ssh \(target.destination)` logs in without a prompt: a key ssh can use, and the host's key in known_hosts")
+        }
+        return output
+    }
+
+    /// Ends the master connection and removes its socket directory.
+    public func close() {
+        _ = try? ProcessLauncher().run(executable: executable, arguments: options + ["-O", "exit", "--", target.destination])
+        controlDirectory.remove()
+    }
+}
