@@ -114,7 +114,6 @@ public final class Applier {
                 if let stoppedBefore {
                     // Only the chapters it went through: the ones after it never ran.
                     try recorder?.finish(.stopped, chapters: convergedChapters + [chapter.chapter.name])
-                    try keepGivenValues()
                     return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [], stoppedBefore: stoppedBefore)
                 }
                 convergedChapters.append(chapter.chapter.name)
@@ -127,8 +126,9 @@ public final class Applier {
         return Outcome(snapshotID: recorder?.id, changedSteps: changed, failure: nil, restored: [])
     }
 
-    /// Only an apply that succeeded (or that the operator stopped) keeps the values it was given:
-    /// they are what the target now holds, so later plans and applies start from them.
+    /// Only an apply that succeeded keeps the values it was given: they are what the target now
+    /// holds, so later plans and applies start from them. One stopped at the operator's request
+    /// keeps none, as what it was given may be what they stopped it for.
     private func keepGivenValues() throws {
         let variables = prepared.variables
         try state.keep(variables.givenNow, secrets: Set(variables.declarations.values.filter(\.isSecret).map(\.name)),

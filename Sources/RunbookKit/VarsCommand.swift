@@ -14,6 +14,13 @@ package struct VarsCommand {
     package func run() throws -> ExitCode {
         let forgotten = try forget(session.options.forget)
         let (_, resolution, problems) = try session.resolve()
+        if !forgotten.isEmpty, !problems.items.isEmpty {
+            // The values are gone already: saying "nothing was changed" would be a lie.
+            RunbookCommand.printErrors(problems.items, console: session.console, json: session.options.json)
+            RunbookCommand.explain(problems.items, console: session.console,
+                                   outcome: "\(forgotten.keys.sorted().joined(separator: ", ")) forgotten all the same, but the listing could not be made")
+            return .failure
+        }
         try problems.throwIfAny()
         let listing = VariableListing(variables: resolution.variables, runbook: session.options.runbook, host: session.host,
                                       keptFile: session.state.path.file(StateDirectory.keptName), forgotten: forgotten)

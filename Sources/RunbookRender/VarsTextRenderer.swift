@@ -22,7 +22,8 @@ package struct VarsTextRenderer {
     package func render(_ listing: VariableListing) -> String {
         var out = ""
         for (name, kept) in listing.forgotten.sorted(by: { $0.key < $1.key }) {
-            out += "Forgot \(name) (\(kept.secret ? Redactor.mask : kept.value), \(kept.source.description)).\n"
+            // The value is not repeated: it may have become a secret since it was kept.
+            out += "Forgot \(name) (\(kept.source.description)).\n"
         }
         out += style.bold("Variables of \(listing.runbook) on \(listing.target)") + style.dim(", values kept in \(listing.keptFile)") + "\n"
         let width = listing.entries.map(\.declaration.name.count).max() ?? 0

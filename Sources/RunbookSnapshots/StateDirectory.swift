@@ -204,7 +204,9 @@ public struct StateDirectory: Sendable {
     public func forget(_ names: [String]) throws -> [String: KeptVariable] {
         var all = try keptValues().values
         var dropped: [String: KeptVariable] = [:]
-        for name in names { dropped[name] = all.removeValue(forKey: name) }
+        for name in names {
+            if let value = all.removeValue(forKey: name) { dropped[name] = value }
+        }
         guard !dropped.isEmpty, let directory = try open(creating: false) else { return dropped }
         try writeKept(all, into: directory)
         return dropped
