@@ -26,7 +26,7 @@ let package = Package(
         .target(name: "RunbookSnapshots", dependencies: ["RunbookModel", "RunbookHost"]),
         .target(name: "RunbookEngine", dependencies: ["RunbookSteps", "RunbookSnapshots", "RunbookModel", "RunbookHost"]),
         .target(name: "RunbookRender", dependencies: ["RunbookEngine", "RunbookSteps", "RunbookSnapshots", "RunbookModel", "RunbookHost"]),
-        .target(name: "RunbookRemote", dependencies: ["RunbookEngine", "RunbookModel", "RunbookHost"]),
+        .target(name: "RunbookRemote", dependencies: ["RunbookEngine", "RunbookSnapshots", "RunbookModel", "RunbookHost"]),
         .target(name: "RunbookKit", dependencies: ["RunbookRemote", "RunbookRender", "RunbookEngine", "RunbookSteps", "RunbookSnapshots", "RunbookModel",
                                                    "RunbookMarkdown", "RunbookHost"]),
         .executableTarget(name: "runbook", dependencies: ["RunbookKit"]),

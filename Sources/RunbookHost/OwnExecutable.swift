@@ -4,6 +4,9 @@ import Glibc
 /// The program that is running, as the kernel loaded it: what `--host` ships to a server that
 /// does not have it yet, known there by its SHA-256.
 package enum OwnExecutable {
+    /// The running binary, which a process of this program starts again by.
+    package static let path = "/proc/self/exe"
+
     package static func contents() throws -> Data {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: "/proc/self/exe"))

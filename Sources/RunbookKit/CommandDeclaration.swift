@@ -73,6 +73,8 @@ package struct CommandDeclaration: Sendable {
     package static let target: [FlagDeclaration] = [.root, .stateDirectory]
     package static let output: [FlagDeclaration] = [.json, .color, .noColor]
     package static let selection: [FlagDeclaration] = [.chapter, .only]
+    /// Where the command is carried out when not here: other servers, over ssh.
+    package static let remote: [FlagDeclaration] = [.host, .inventory, .limit, .parallel, .become]
 
     package static let all: [CommandDeclaration] = [
         check, plan, apply, show, rollback, snapshots, vars, completions, help, agent,
@@ -109,7 +111,7 @@ extension CommandDeclaration {
 
     package static let plan = CommandDeclaration(
         name: "plan", summary: "Show what apply would change, with diffs (read-only)",
-        flagDeclarations: selection + runbookInput + target + output + [.html, .out, .host], positional: .none, details: """
+        flagDeclarations: selection + runbookInput + target + output + [.html, .out] + remote, positional: .none, details: """
         Read-only. First the variables in effect and where each comes from (secrets masked), then
         for every step, grouped by chapter: a unified diff for files; mode, owner and link
         changes; packages to install; the whole script of every run with the guard's verdict;
@@ -130,7 +132,8 @@ extension CommandDeclaration {
 
     package static let apply = CommandDeclaration(
         name: "apply", summary: "Converge the target, recording a snapshot of every change",
-        flagDeclarations: [.step, .atomic] + selection + runbookInput + target + output + [.host], positional: .optionalPlanFile,
+        flagDeclarations: [.step, .atomic] + selection + runbookInput + target + output + remote + [.serial, .maxFail],
+        positional: .optionalPlanFile,
         details: """
         Takes the state directory lock, then runs the chapters in order. Every path is recorded in
         a new snapshot before it changes; files are written atomically. Handlers run once at the
@@ -173,7 +176,7 @@ extension CommandDeclaration {
 
     package static let rollback = CommandDeclaration(
         name: "rollback", summary: "Restore the state from before the last apply, or before SNAPSHOT",
-        flagDeclarations: [.force] + runbookInput + target + output, positional: .optionalSnapshotID, details: """
+        flagDeclarations: [.force] + runbookInput + target + output + remote, positional: .optionalSnapshotID, details: """
         Restores every path the last apply changed (or SNAPSHOT and every one after it) exactly:
         content, mode, owner, link target or absence, then reruns the affected handlers. If a
         managed file was changed since, it shows the drift and refuses, unless --force; the
@@ -186,14 +189,14 @@ extension CommandDeclaration {
 
     package static let snapshots = CommandDeclaration(
         name: "snapshots", summary: "List snapshots, or show what one recorded (secrets masked)",
-        flagDeclarations: target + output, positional: .optionalShowID, details: """
+        flagDeclarations: target + output + remote, positional: .optionalShowID, details: """
         Lists snapshots: id, time, kind, outcome, paths changed and chapters. `show ID` prints what
         one recorded: every path with its state before and after. Secret values are never shown.
         """)
 
     package static let vars = CommandDeclaration(
         name: "vars", summary: "List every variable: its value, where it comes from, what it may be",
-        flagDeclarations: [.forget] + runbookInput + target + output, positional: .none, details: """
+        flagDeclarations: [.forget] + runbookInput + target + output + remote, positional: .none, details: """
         Lists every variable the runbook declares: the value a plan or apply would use now
         (secrets masked), where it comes from, its description and what it may be. Values come,
         strongest first, from --var, --vars-file, the values given to an earlier apply (kept in

@@ -37,8 +37,20 @@ public struct CommandLineOptions: Sendable {
     public var chapters: [String] = []
     public var only: [String] = []
     public var force = false
-    /// `--host [user@]name[:port]`: plan or apply on that server, over ssh, instead of here.
-    public var host: SSHTarget?
+    /// `--host [user@]name[:port]`, repeatable: carry the command out on those servers, over ssh, instead of here.
+    public var hosts: [SSHTarget] = []
+    /// `--inventory FILE`: the servers an inventory names (runbook's own format or Ansible's INI).
+    public var inventory: String?
+    /// `--limit PATTERN`: the hosts or groups of the fleet to take.
+    public var limit: HostPattern?
+    /// `--parallel N`: how many hosts at once.
+    public var parallel = 10
+    /// `--serial` and `--max-fail`: apply in batches, stopping after a batch with too many failures.
+    public var rollout = try! Rollout(serial: nil, maxFail: nil)
+    /// `--become`: the server's side runs under `sudo -n`.
+    public var become = false
+    /// Whether the command is carried out on other servers, over ssh.
+    public var isRemote: Bool { !hosts.isEmpty || inventory != nil }
     /// `vars --forget NAME`: the kept values to drop.
     public var forget: [String] = []
     public var help = false
@@ -62,6 +74,7 @@ public struct CommandLineOptions: Sendable {
     }
 
     public init(parsing arguments: [String]) throws {
+        var serialWords: (serial: String?, maxFail: String?) = (nil, nil)
         var remaining = arguments[...]
         var given: [String] = []
         while let argument = remaining.popFirst() {
@@ -139,10 +152,32 @@ public struct CommandLineOptions: Sendable {
             case "--force": force = true
             case "--host":
                 do {
-                    host = try SSHTarget(parsing: try value())
+                    hosts.append(try SSHTarget(parsing: try value()))
                 } catch let invalid as SSHTarget.Invalid {
                     throw UsageError(invalid.message, hint: invalid.hint)
                 }
+            case "--inventory": inventory = try pathOrName()
+            case "--limit":
+                do {
+                    limit = try HostPattern(try value())
+                } catch let invalid as HostPattern.Invalid {
+                    throw UsageError(invalid.message, hint: invalid.hint)
+                }
+            case "--parallel":
+                let word = try value()
+                guard let count = Int(word), (1...1000).contains(count) else {
+                    throw UsageError("--parallel takes a number of hosts from 1 to 1000, not \(Diagnostic.shown(word))", hint: "the default is 10")
+                }
+                parallel = count
+            case "--serial", "--max-fail":
+                let word = try value()
+                do {
+                    rollout = flag == "--serial" ? try Rollout(serial: word, maxFail: serialWords.maxFail) : try Rollout(serial: serialWords.serial, maxFail: word)
+                } catch {
+                    throw UsageError(error.message, hint: error.hint)
+                }
+                if flag == "--serial" { serialWords.serial = word } else { serialWords.maxFail = word }
+            case "--become": become = true
             case "--forget": forget.append(try pathOrName())
             case "--version": version = true
             default: help = true
@@ -216,13 +251,19 @@ public struct CommandLineOptions: Sendable {
         if stepMode && json {
             throw UsageError("--step asks at a terminal, so it cannot be combined with --json")
         }
-        if let host {
-            for flag in ["--step", "--out"] where given.contains(flag) {
-                throw UsageError("--host does not take \(flag) yet", hint: "run `runbook \(name) \(flag)` on \(host) itself")
+        if isRemote {
+            let targets = inventory.map { "--inventory \($0)" } ?? "--host \(hosts[0])"
+            for flag in ["--step", "--out", "--html"] where given.contains(flag) && !(flag == "--html" && hosts.count == 1 && inventory == nil) {
+                throw UsageError("\(targets) does not take \(flag)", hint: flag == "--step" ? "a guided tour asks at one terminal for one server: run `runbook \(name) --step` on the server itself"
+                                    : "run `runbook plan \(flag) FILE` on the server itself")
             }
             if name == "apply", !arguments.isEmpty {
-                throw UsageError("apply FILE carries out a plan saved on the machine it was made on, so it does not take --host",
-                                 hint: "copy it to \(host) and run `runbook apply FILE` there")
+                throw UsageError("apply FILE carries out a plan saved on the machine it was made on, so it does not take \(targets)",
+                                 hint: "copy it to the server and run `runbook apply FILE` there")
+            }
+        } else {
+            for flag in ["--limit", "--parallel", "--serial", "--max-fail", "--become"] where given.contains(flag) {
+                throw UsageError("\(flag) chooses among servers, and no --host or --inventory names any", hint: "for example runbook \(name) --inventory hosts.ini \(flag) …")
             }
         }
         if name == "apply", let file = arguments.first {

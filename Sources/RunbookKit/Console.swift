@@ -46,16 +46,22 @@ public final class Console: @unchecked Sendable {
         line(streamsJSON ? try JSONOutput.line(document) : try JSONOutput.text(document))
     }
 
+    /// Where output goes instead of this process's standard output and error, masked as ever:
+    /// `runbook agent` sends what a command prints to the controller as messages.
+    package var sink: ((_ text: String, _ standardError: Bool) -> Void)?
+
     /// Unbuffered, so output and errors arrive in the order they were made.
     public func out(_ text: String) {
-        writeFully(STDOUT_FILENO, redactor.redact(text))
+        let masked = redactor.redact(text)
+        if let sink { sink(masked, false) } else { writeFully(STDOUT_FILENO, masked) }
     }
 
     public func line(_ text: String) { out(text + "\n") }
 
     /// A line for people on standard error; its `error:` labels are red.
     public func error(_ text: String) {
-        writeFully(STDERR_FILENO, errorStyle.errorLabels(redactor.redact(text)) + "\n")
+        let line = errorStyle.errorLabels(redactor.redact(text)) + "\n"
+        if let sink { sink(line, true) } else { writeFully(STDERR_FILENO, line) }
     }
 
     /// Asks a question on the terminal and reads one line of answer.

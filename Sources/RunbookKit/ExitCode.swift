@@ -19,6 +19,10 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
     case stalePlan = 3
     /// The command line itself is wrong, or selects what the runbook does not have.
     case usage = 64
+    /// `--host`, `--inventory`: a host could not be reached over ssh, or its connection was lost
+    /// midway (a command that changes it goes on there; the next one reports how it ended). No
+    /// host had an error.
+    case unreachable = 69
     /// Another runbook holds the state directory lock; try again later.
     case locked = 75
 
@@ -30,7 +34,8 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .changesPending: "plan and show: changes are pending."
         case .stalePlan: "apply PLANFILE: the plan is stale or was applied already; nothing was changed."
         case .usage: "A wrong command line, or a --chapter or --only that selects no step of the runbook; nothing was changed."
-        case .locked: "Another runbook holds the state directory lock."
+        case .unreachable: "With --host or --inventory: a host could not be reached, or its connection was lost; no host had an error."
+        case .locked: "Another runbook holds the state directory lock (on some host, and no host had another problem)."
         }
     }
 }

@@ -58,11 +58,31 @@ package struct FlagDeclaration: Sendable {
         "--out", value: "FILE", "Save the plan to FILE for apply FILE",
         details: "Mode 0600, no secret in it: secrets only as salted hashes.", completion: .files)
     package static let host = FlagDeclaration(
-        "--host", value: "HOST", "Carry the command out on that server, over the system's ssh",
+        "--host", value: "HOST", repeatable: true, "Carry the command out on that server, over the system's ssh",
         details: "HOST is [USER@]NAME[:PORT], a name ssh reaches (your ~/.ssh/config applies; BatchMode, so a key must work "
             + "without a prompt). The first run sends this runbook binary there, by its sha256, into the state directory's bin/; "
             + "the runbook folder and the values, secrets included, go on ssh's standard input, never on a command line. "
             + "--root and --state-dir are the server's. Not with --step or --out; docs/REMOTE.md describes it.")
+    package static let inventory = FlagDeclaration(
+        "--inventory", value: "FILE", "Carry the command out on the servers FILE names",
+        details: "One host a line as --host writes it, then its NAME=VALUE values; or an Ansible INI inventory (groups, "
+            + "ansible_host, ansible_user, ansible_port, ansible_become, host and group variables). docs/FLEET.md describes both.",
+        completion: .files)
+    package static let limit = FlagDeclaration(
+        "--limit", value: "PATTERN", "Only these hosts or groups of the fleet",
+        details: "Comma-separated names; * is a wildcard, &GROUP keeps only the hosts also in GROUP, !NAME leaves NAME out. "
+            + "A name that matches nothing is an error.")
+    package static let parallel = FlagDeclaration(
+        "--parallel", value: "N", "How many hosts at once (default 10)")
+    package static let serial = FlagDeclaration(
+        "--serial", value: "SIZES", "Apply in batches, like 1,25%,100%: a canary, then a quarter, then the rest",
+        details: "Each batch starts only when the one before it had at most --max-fail failures; the last size repeats.")
+    package static let maxFail = FlagDeclaration(
+        "--max-fail", value: "N|N%", "How many hosts of a batch may fail before the batches after it are called off (default 0)",
+        details: "An unreachable or locked host counts as one that failed.")
+    package static let become = FlagDeclaration(
+        "--become", "On the servers, run as root through sudo -n, for a login user that is not root",
+        details: "sudo must not ask for a password there: runbook says so and changes nothing if it would.")
     package static let json = FlagDeclaration(
         "--json", "Print one versioned JSON document on stdout, also on errors",
         details: "Progress goes to stderr; apply streams its events first, a line each; docs/JSON.md describes every document.")
@@ -92,7 +112,8 @@ package struct FlagDeclaration: Sendable {
 
     /// Every flag, in the order help lists them.
     package static let all: [FlagDeclaration] = [
-        runbook, root, stateDirectory, variable, varsFile, chapter, only, html, out, host, json, color, noColor, step, atomic, force,
+        runbook, root, stateDirectory, variable, varsFile, chapter, only, html, out, host, inventory, limit, parallel, serial, maxFail,
+        become, json, color, noColor, step, atomic, force,
         forget, manual, list, help, version,
     ]
 

@@ -41,20 +41,28 @@ public enum RunbookCommand {
             console.out(options.manual ? ManPage.text : (topic.flatMap(HelpText.command) ?? HelpText.general) + "\n")
             return options.command == nil && !options.help ? ExitCode.usage.rawValue : ExitCode.success.rawValue
         }
+        return run(options, console: console).rawValue
+    }
+
+    /// Carries out a parsed command line. The agent runs a request's command through here too,
+    /// on the runbook it received and with the values that came with it.
+    package static func run(_ options: CommandLineOptions, console: Console, runbookDirectory: String? = nil,
+                            receivedVariables: [VariableInput] = []) -> ExitCode {
         do {
             // `show` reads a saved plan and nothing of the target: no session, no state directory.
-            if options.command == "show" { return try ShowCommand(options: options, console: console).run().rawValue }
-            if options.command == "completions" { return try CompletionsCommand(options: options, console: console).run().rawValue }
-            if options.command == "agent" { return AgentCommand(console: console).run().rawValue }
+            if options.command == "show" { return try ShowCommand(options: options, console: console).run() }
+            if options.command == "completions" { return try CompletionsCommand(options: options, console: console).run() }
+            if options.command == "agent" { return AgentCommand(console: console).run() }
             // The target is the server's: nothing of this machine's is read but the runbook and the values.
-            if let host = options.host { return try RemoteCommand(options: options, console: console, target: host).run().rawValue }
+            if options.isRemote { return try FleetCommand(options: options, console: console).run() }
             if options.command == "apply", let file = options.arguments.first {
                 let saved = try SavedPlan.read(file)
                 let session = try Session(options: ApplyCommand.options(options, carrying: saved), console: console)
-                return try ApplyCommand(session: session, saved: (file, saved)).run().rawValue
+                return try ApplyCommand(session: session, saved: (file, saved)).run()
             }
-            let session = try Session(options: options, console: console)
-            let code: ExitCode = switch options.command! {
+            let session = try Session(options: options, console: console, runbookDirectory: runbookDirectory,
+                                      receivedVariables: receivedVariables)
+            return switch options.command! {
             case "check": try CheckCommand(session: session).run()
             case "plan": try PlanCommand(session: session).run()
             case "apply": try ApplyCommand(session: session).run()
@@ -64,27 +72,26 @@ public enum RunbookCommand {
             case "show", "completions", "agent": preconditionFailure("\(options.command!) runs before a session is made, or makes its own")
             default: preconditionFailure("CommandLineOptions admits only declared commands")
             }
-            return code.rawValue
         } catch let lock as StateLock.LockError {
             printErrors([Diagnostic("\(lock)", origin: "runbook", hint: lockHint)], console: console, json: options.json)
             console.error("runbook: \(lock)\n\(lockHint)")
-            return ExitCode.locked.rawValue
+            return .locked
         } catch let refusal as StepSelection.Refusal {
             report([refusal.diagnostic], console: console, json: options.json)
-            return ExitCode.usage.rawValue
+            return .usage
         } catch let stale as StalePlanRefusal {
             stale.report(to: console, json: options.json)
-            return ExitCode.stalePlan.rawValue
+            return .stalePlan
         } catch let diagnostics as Diagnostics {
             report(diagnostics.items, console: console, json: options.json)
-            return ExitCode.failure.rawValue
+            return .failure
         } catch let diagnostic as Diagnostic {
             report([diagnostic], console: console, json: options.json)
-            return ExitCode.failure.rawValue
+            return .failure
         } catch {
             printErrors([Diagnostic("\(error)", origin: "runbook")], console: console, json: options.json)
             console.error("runbook: error: \(error)")
-            return ExitCode.failure.rawValue
+            return .failure
         }
     }
 

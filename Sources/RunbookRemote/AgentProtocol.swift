@@ -1,5 +1,6 @@
 import FoundationEssentials
 import RunbookEngine
+import RunbookSnapshots
 import RunbookModel
 import RunbookHost
 
@@ -11,7 +12,7 @@ import RunbookHost
 /// not know; a different major version is refused, naming the side to upgrade.
 public enum AgentProtocol {
     /// MAJOR.MINOR: a new minor adds keys or message kinds, a new major is a break.
-    public static let version = "1.0"
+    public static let version = "1.1"
 
     /// The most a request may hold: a runbook is text, and the agent keeps the request in memory.
     public static let requestLimit = 64 << 20
@@ -31,8 +32,10 @@ public enum AgentProtocol {
 /// The controller's request: which command, for which target, with which values.
 public struct AgentRequest: Sendable, Codable {
     public var protocolVersion = AgentProtocol.version
-    /// `plan` or `apply`.
+    /// `plan`, `apply`, `rollback`, `snapshots` or `vars`.
     public var command: String
+    /// The command's own words: rollback's snapshot id, `show ID` of snapshots.
+    public var arguments: [String] = []
     /// The runbook folder as the operator named it, so every location reads as it would locally.
     public var runbook: String
     public var root: String?
@@ -40,14 +43,23 @@ public struct AgentRequest: Sendable, Codable {
     public var chapters: [String] = []
     public var only: [String] = []
     public var atomic = false
+    /// rollback's `--force`, vars' `--forget`, and `--json` for the commands whose output travels as text.
+    public var force = false
+    public var forget: [String] = []
+    public var json = false
     /// What --var and --vars-file gave on the controller. Secrets travel here, on standard input.
     public var variables: [VariableInput] = []
     public var archiveBytes: Int
     public var archiveSHA256: String
 
-    public init(command: String, runbook: String, root: String?, stateDirectory: String?, chapters: [String], only: [String],
-                atomic: Bool, variables: [VariableInput], archive: RunbookArchive) {
+    public init(command: String, arguments: [String] = [], runbook: String, root: String?, stateDirectory: String?, chapters: [String],
+                only: [String], atomic: Bool, force: Bool = false, forget: [String] = [], json: Bool = false, variables: [VariableInput],
+                archive: RunbookArchive) {
         self.command = command
+        self.arguments = arguments
+        self.force = force
+        self.forget = forget
+        self.json = json
         self.runbook = runbook
         self.root = root
         self.stateDirectory = stateDirectory
@@ -57,6 +69,12 @@ public struct AgentRequest: Sendable, Codable {
         self.variables = variables
         archiveBytes = archive.bytes.count
         archiveSHA256 = archive.sha256
+    }
+
+    /// Where the server keeps its state, as the agent resolves it: the binary's `bin/` and the
+    /// detached commands' `runs/` are there.
+    public var serverStateDirectory: String {
+        stateDirectory ?? root.map { "\($0)/\(StatePath.defaultTarget.dropFirst())" } ?? StatePath.defaultTarget
     }
 
     /// The request line, then the archive.
@@ -88,6 +106,26 @@ public struct AgentRequest: Sendable, Codable {
 
     private struct VersionOnly: Decodable { var protocolVersion: String }
 
+    // Keys a 1.0 controller does not send take their defaults.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        protocolVersion = try container.decode(String.self, forKey: .protocolVersion)
+        command = try container.decode(String.self, forKey: .command)
+        arguments = try container.decodeIfPresent([String].self, forKey: .arguments) ?? []
+        runbook = try container.decode(String.self, forKey: .runbook)
+        root = try container.decodeIfPresent(String.self, forKey: .root)
+        stateDirectory = try container.decodeIfPresent(String.self, forKey: .stateDirectory)
+        chapters = try container.decodeIfPresent([String].self, forKey: .chapters) ?? []
+        only = try container.decodeIfPresent([String].self, forKey: .only) ?? []
+        atomic = try container.decodeIfPresent(Bool.self, forKey: .atomic) ?? false
+        force = try container.decodeIfPresent(Bool.self, forKey: .force) ?? false
+        forget = try container.decodeIfPresent([String].self, forKey: .forget) ?? []
+        json = try container.decodeIfPresent(Bool.self, forKey: .json) ?? false
+        variables = try container.decodeIfPresent([VariableInput].self, forKey: .variables) ?? []
+        archiveBytes = try container.decode(Int.self, forKey: .archiveBytes)
+        archiveSHA256 = try container.decode(String.self, forKey: .archiveSHA256)
+    }
+
     private static func malformed(_ why: String) -> Diagnostic {
         Diagnostic("refused the request on standard input: \(why)", origin: "runbook agent",
                    hint: "runbook agent is what `runbook plan --host` and `apply --host` run on the server; it is not meant to be run by hand")
@@ -110,6 +148,12 @@ public struct AgentMessage: Sendable, Codable {
     public var errors: [Diagnostic]?
     /// `exit`: the command's exit code, the last line.
     public var exitCode: Int32?
+    /// `output`: what a command whose result is text (rollback, snapshots, vars) printed, and
+    /// whether on standard error.
+    public var text: String?
+    public var standardError: Bool?
+    /// `earlier`: a command whose connection dropped, as it ended (or that it still runs).
+    public var earlier: EarlierRun?
 
     public static func hello(runbookVersion: String) -> AgentMessage {
         AgentMessage(kind: "hello", protocolVersion: AgentProtocol.version, runbookVersion: runbookVersion)
@@ -119,6 +163,10 @@ public struct AgentMessage: Sendable, Codable {
     public static func applied(_ outcome: Applier.Outcome) -> AgentMessage { AgentMessage(kind: "applied", outcome: outcome) }
     public static func refused(_ errors: [Diagnostic]) -> AgentMessage { AgentMessage(kind: "errors", errors: errors) }
     public static func exit(_ code: Int32) -> AgentMessage { AgentMessage(kind: "exit", exitCode: code) }
+    public static func output(_ text: String, standardError: Bool) -> AgentMessage {
+        AgentMessage(kind: "output", text: text, standardError: standardError)
+    }
+    public static func earlier(_ run: EarlierRun) -> AgentMessage { AgentMessage(kind: "earlier", earlier: run) }
 
     /// The message a line holds; of an `event` line only its kind.
     public static func from(line: Data) throws -> AgentMessage {

@@ -22,10 +22,21 @@ public struct RemoteAgent {
         self.stateDirectory = stateDirectory
     }
 
+    /// This very binary, read and hashed once for all the hosts of a command.
+    public struct OwnBinary: Sendable {
+        public let bytes: Data
+        public let sha256: String
+
+        public static func read() throws -> OwnBinary {
+            let bytes = try OwnExecutable.contents()
+            return OwnBinary(bytes: bytes, sha256: SHA256.hex(bytes))
+        }
+    }
+
     /// Probes the server and sends the binary when it lacks it. Refuses a server of another architecture.
-    public func ship() throws -> (shipping: Shipping, binary: String) {
-        let binary = try OwnExecutable.contents()
-        let shipment = BinaryShipment(stateDirectory: stateDirectory, sha256: SHA256.hex(binary))
+    public func ship(_ own: OwnBinary) throws -> (shipping: Shipping, binary: String) {
+        let binary = own.bytes
+        let shipment = BinaryShipment(stateDirectory: stateDirectory, sha256: own.sha256)
         let probed = try connection.run(shipment.probeScript, input: nil)
         guard probed.status == 0, let probe = BinaryShipment.probe(from: String(decoding: probed.standardOutput, as: UTF8.self)) else {
             throw failure("did not answer the first probe (`uname -m`, `test -x`)", probed, hint: Self.toolsHint)
@@ -39,6 +50,12 @@ public struct RemoteAgent {
         let sent = try connection.run(shipment.uploadScript, input: binary)
         guard sent.status == 0 else { throw failure("could not store the runbook binary in \(shipment.directory)", sent, hint: Self.toolsHint) }
         return (.sent(path: shipment.remotePath, bytes: binary.count), shipment.remotePath)
+    }
+
+    /// The connection ended after the agent had answered, before its last line: the host may be
+    /// halfway through a command, which goes on there detached (docs/REMOTE.md).
+    public struct ConnectionLost: Error {
+        public var diagnostic: Diagnostic
     }
 
     /// Runs the agent and gives `receive` every message after the hello, with the line it came
@@ -74,7 +91,9 @@ public struct RemoteAgent {
                 problem = error
             }
         }
-        let output = try connection.run("\(ShellWord.quoted(binary)) agent", input: try request.framed(with: archive)) { fromStandardError, chunk in
+        let output: ProcessLauncher.Output
+        do {
+            output = try connection.run("exec \(ShellWord.quoted(binary)) agent", input: try request.framed(with: archive)) { fromStandardError, chunk in
             let index = fromStandardError ? 1 : 0
             pending[index].append(chunk)
             while let newline = pending[index].firstIndex(of: UInt8(ascii: "\n")) {
@@ -82,11 +101,16 @@ public struct RemoteAgent {
                 pending[index] = Data(pending[index][pending[index].index(after: newline)...])
                 take(Data(line), fromStandardError: fromStandardError)
             }
+            }
+        } catch let unreachable as SSHConnection.Unreachable where greeted {
+            throw ConnectionLost(diagnostic: unreachable.diagnostic)
         }
         for (index, rest) in pending.enumerated() where !rest.isEmpty { take(rest, fromStandardError: index == 1) }
         if let problem { throw problem }
-        guard let exitCode else { throw failure("ended its answer before its exit line", output,
-                                             hint: "the agent was killed or its connection cut; plan again to see the host's state") }
+        guard let exitCode else {
+            throw ConnectionLost(diagnostic: failure("ended its answer before its exit line", output,
+                                                     hint: "the agent was killed or its connection cut; a command that changes the host goes on there, and the next command reports how it ended"))
+        }
         return exitCode
     }
 

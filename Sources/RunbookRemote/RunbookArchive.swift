@@ -19,6 +19,9 @@ public struct RunbookArchive: Sendable, Equatable {
         self.bytes = bytes
     }
 
+    /// No file: what `snapshots`, which reads no runbook, sends.
+    public static let empty = RunbookArchive(bytes: Data(count: 2 * block))
+
     /// Every regular, non-hidden file at the top of `directory`.
     public static func make(directory: String) throws -> RunbookArchive {
         let names = try FileManager.default.contentsOfDirectory(atPath: directory)

@@ -13,17 +13,25 @@ import RunbookHost
 /// `BatchMode=yes` makes a missing key or an unknown host key fail at once instead of prompting.
 public final class SSHConnection {
     public let target: SSHTarget
+    /// `--become`: every command runs under `sudo -n`, which fails instead of asking for a password.
+    public let become: Bool
     private let executable: String
     private let controlDirectory: PrivateDirectory
     /// `-F FILE`: an ssh config of the caller's own, in place of ~/.ssh/config (the tests' known_hosts and key).
     private let configFile: String?
 
-    public init(target: SSHTarget, configFile: String?) throws {
+    /// ssh could not reach the host, or stopped talking to it: its exit 255.
+    public struct Unreachable: Error {
+        public var diagnostic: Diagnostic
+    }
+
+    public init(target: SSHTarget, configFile: String?, become: Bool = false) throws {
         guard let executable = ProcessLauncher.program(named: "ssh") else {
             throw Diagnostic("there is no ssh program on this machine's PATH", origin: "--host \(target)",
                              hint: "--host runs the system's OpenSSH client: apt-get install openssh-client")
         }
         self.target = target
+        self.become = become
         self.executable = executable
         self.configFile = configFile
         controlDirectory = try PrivateDirectory(prefix: "runbook-ssh")
@@ -37,17 +45,29 @@ public final class SSHConnection {
             + (target.port.map { ["-p", String($0)] } ?? [])
     }
 
-    /// Runs `command` through the server's login shell, with `input` on its standard input.
-    /// `command` names only paths and hashes: values travel in `input`, never on a command line.
-    /// ssh's own failure (exit 255: unreachable, refused, an unknown host key) is thrown.
+    /// Runs the shell script `command` through the server's login shell (under `sudo -n sh -c`
+    /// with `become`), with `input` on its standard input. `command` names only paths and hashes:
+    /// values travel in `input`, never on a command line. ssh's own failure (exit 255:
+    /// unreachable, refused, an unknown host key, a connection lost) is thrown as ``Unreachable``,
+    /// a sudo that wants a password as a ``Diagnostic``.
     public func run(_ command: String, input: Data?, onOutput: ((_ fromStandardError: Bool, _ chunk: Data) -> Void)? = nil)
         throws -> ProcessLauncher.Output {
-        let output = try ProcessLauncher().run(executable: executable, arguments: options + ["--", target.destination, command],
+        let remote = become ? "sudo -n -- sh -c \(ShellWord.quoted(command))" : command
+        let output = try ProcessLauncher().run(executable: executable, arguments: options + ["--", target.destination, remote],
                                                input: input, onOutput: onOutput)
+        let said = String(decoding: output.standardError, as: UTF8.self).lines(omittingEmpty: true).suffix(3).joined(separator: "; ")
         guard output.status != 255 else {
-            let said = String(decoding: output.standardError, as: UTF8.self).lines(omittingEmpty: true).suffix(3).joined(separator: "; ")
-            throw Diagnostic("cannot reach \(target) over ssh: \(said.isEmpty ? "ssh exited 255" : said)", origin: "--host \(target)",
-                             hint: "check that `ssh \(target.destination)` logs in without a prompt: a key ssh can use, and the host's key in known_hosts")
+            throw Unreachable(diagnostic: Diagnostic("cannot reach \(target) over ssh: \(said.isEmpty ? "ssh exited 255" : said)", origin: "--host \(target)",
+                                                     hint: "check that `ssh \(target.destination)` logs in without a prompt: a key ssh can use, and the host's key in known_hosts"))
+        }
+        if become, output.status == 1, said.contains("sudo: a password is required") || said.contains("sudo: a terminal is required") {
+            let user = target.user ?? "the login user"
+            throw Diagnostic("sudo on \(target) asks \(user) for a password, and --become runs `sudo -n`, which never asks", origin: "--host \(target)",
+                             hint: "let \(user) run commands as root without a password there (a line `\(user) ALL=(ALL) NOPASSWD: ALL` in /etc/sudoers.d/runbook, written with visudo), or log in as root")
+        }
+        if become, output.status == 127 || said.contains("sudo: not found") || said.contains("sudo: command not found") {
+            throw Diagnostic("\(target) has no sudo, which --become runs", origin: "--host \(target)",
+                             hint: "install it there (apt-get install sudo), or log in as root without --become")
         }
         return output
     }

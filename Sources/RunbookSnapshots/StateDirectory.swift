@@ -11,7 +11,8 @@ import RunbookHost
 /// is a link, belongs to another user, or already holds files runbook did not put there: runbook
 /// marks a directory it creates with `.runbook-state`, and takes one made by an earlier version
 /// when everything in it is runbook's (`snapshots/`, `blobs/`, `lock`, `secrets`, `variables`, and
-/// `bin/`, where `--host` puts the runbook binary it ships, which may come before the rest). Under
+/// `bin/`, where `--host` puts the runbook binary it ships, which may come before the rest, and
+/// `runs/`, where a command over `--host` keeps its answer while it runs detached). Under
 /// `--root` the default one is a target path, resolved inside the root like every other.
 public struct StateDirectory: Sendable {
     /// Where it is, with how to reach it: `StateLock` and messages take this.
@@ -21,7 +22,7 @@ public struct StateDirectory: Sendable {
     package static let marker = ".runbook-state"
     /// The names runbook puts in a state directory; anything else means it is someone else's.
     package static let ownNames: Set<String> = [marker, "snapshots", "blobs", "lock", "secrets", FileSystem.temporaryName(for: "secrets"),
-                                                 keptName, FileSystem.temporaryName(for: keptName), "bin"]
+                                                 keptName, FileSystem.temporaryName(for: keptName), "bin", "runs"]
     /// The values given to earlier applies (``KeptVariable``), mode 0600 as every state file.
     package static let keptName = "variables"
 

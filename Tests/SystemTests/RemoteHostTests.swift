@@ -109,7 +109,7 @@ final class RemoteHostTests: XCTestCase {
     func testAnUnknownHostKeyIsRefusedAndNothingIsSent() throws {
         try write("", to: server.url("known_hosts"))
         let result = try runbook(["plan"], remote: true)
-        XCTAssertEqual(result.status, 1, result.all)
+        XCTAssertEqual(result.status, 69, result.all)
         XCTAssertTrue(result.stderr.contains("cannot reach \(host) over ssh"), result.stderr)
         XCTAssertTrue(result.stderr.contains("Host key verification failed"), result.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: sandbox.appendingPathComponent("var").path))

@@ -1,0 +1,54 @@
+import RunbookModel
+import RunbookHost
+
+/// One line of an inventory split into words, as both formats write them: separated by blanks,
+/// a value in double or single quotes may hold blanks (`motd="up and running"`), and a `#` (or,
+/// in Ansible's INI, a `;`) that starts a word begins a comment.
+struct InventoryLine {
+    struct Word {
+        var text: String
+        var column: Int
+    }
+
+    var number: Int
+    var words: [Word]
+
+    /// Why a line cannot be split: an unclosed quote. Its value is never repeated.
+    struct Unclosed: Error {
+        var column: Int
+    }
+
+    init(_ line: Substring, number: Int, commentStarts: Set<Character>) throws(Unclosed) {
+        self.number = number
+        words = []
+        var current = ""
+        var start: Int?
+        var quote: Character?
+        var column = 0
+        for character in line {
+            column += 1
+            if let open = quote {
+                if character == open { quote = nil } else { current.append(character) }
+                continue
+            }
+            if character == " " || character == "\t" || character == "\r" {
+                if let begun = start { words.append(Word(text: current, column: begun)) }
+                (current, start) = ("", nil)
+                continue
+            }
+            if start == nil {
+                if commentStarts.contains(character) { break }
+                start = column
+            }
+            if character == "\"" || character == "'" { quote = character } else { current.append(character) }
+        }
+        if quote != nil { throw Unclosed(column: start ?? column) }
+        if let begun = start { words.append(Word(text: current, column: begun)) }
+    }
+
+    /// `NAME=VALUE`, split at the first `=`; nil for a word without one, or with nothing before it.
+    static func assignment(_ word: Word) -> (name: String, value: String)? {
+        guard let equals = word.text.firstIndex(of: "="), equals != word.text.startIndex else { return nil }
+        return (String(word.text[..<equals]), String(word.text[word.text.index(after: equals)...]))
+    }
+}
