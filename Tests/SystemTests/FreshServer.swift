@@ -5,7 +5,9 @@ import Glibc
 #endif
 
 /// A fresh Debian server (12 or 13) with systemd as PID 1: a writable overlay over the golden image of its release,
-/// booted with systemd-nspawn, on which Ollama's install script has (in effect) just run.
+/// booted with systemd-nspawn, on which Ollama's install script has (in effect) just run. Its host
+/// name (its name unless told otherwise) is in /etc/hostname and /etc/hosts, as the Debian
+/// installer writes them.
 ///
 /// Before boot it receives what the issue allows and nothing else: the stand-in Ollama server as
 /// `/usr/local/bin/ollama` with an `ollama.service` like the install script's (enabled and
@@ -21,6 +23,11 @@ import Glibc
 /// The server shares the host's network (apt reaches Debian's mirror as the host does, and the
 /// host reaches its nginx on 127.0.0.1), so only one runs at a time and ports 80, 443 and 11434
 /// must be free on the host. Every command and its output is kept in `transcript`.
+///
+/// A fleet member (see `FleetServers`) is booted in a network namespace of its own instead, so
+/// several run at once and the host's ports are not needed; it may be bare Debian (`ollama:
+/// false`: no stand-in, no `runbook`, no `/root/Runbook`), and gets what it needs at boot (host
+/// keys, users) from `beforeBoot`.
 final class FreshServer {
     static let hostPorts = [80, 443, 11434]
     static let containerPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -47,6 +54,7 @@ final class FreshServer {
     """
 
     let name: String
+    let hostname: String
     /// The instance's folder: `upper/` and `work/` of the overlay, `root/` where it is mounted, `console.log`.
     let base: URL
     /// The server's `/`, as the host sees it.
@@ -80,17 +88,27 @@ final class FreshServer {
         return FileManager.default.fileExists(atPath: "/sys/fs/cgroup/cgroup.controllers") ? ["/sys/fs/cgroup"] : []
     }
 
-    init(name scenario: String, golden: URL) throws {
+    /// - Parameters:
+    ///   - hostname: the server's host name; its (unique) machine name `name` if nil.
+    ///   - network: a private network namespace in place of the host's network.
+    ///   - ollama: whether Ollama's install script has run (the stand-in, `runbook` and the runbook installed); a bare server if false.
+    ///   - beforeBoot: writes what the server must have when it boots, given its `/` as the host sees it.
+    init(name scenario: String, golden: URL, hostname: String? = nil, network: NetworkNamespace? = nil, ollama: Bool = true,
+         beforeBoot: (URL) throws -> Void = { _ in }) throws {
         name = "fresh-\(scenario)-\(UUID().uuidString.prefix(6).lowercased())"
+        self.hostname = hostname ?? name
         base = FileManager.default.temporaryDirectory.appendingPathComponent(name)
         root = base.appendingPathComponent("root")
         let started = Date()
         do {
-            try Self.waitForFreeHostPorts()
+            // Ports 80, 443 and 11434 are the host's only when the server shares the host's network.
+            if network == nil { try Self.waitForFreeHostPorts() }
             try mountOverlay(golden)
-            try install()
-            try boot()
-            try startOllama()
+            try writeHostname()
+            if ollama { try install() }
+            try beforeBoot(root)
+            try boot(network: network)
+            if ollama { try startOllama() }
         } catch {
             note("setting up \(name) failed: \(error)\n--- console ---\n\(console)")
             tearDown()
@@ -217,6 +235,19 @@ final class FreshServer {
         mounted = true
     }
 
+    /// Without its name in /etc/hosts every sudo warns `unable to resolve host`.
+    private func writeHostname() throws {
+        try write("\(hostname)\n", to: root.appendingPathComponent("etc/hostname"))
+        try write("""
+            127.0.0.1\tlocalhost
+            127.0.1.1\t\(hostname)
+            ::1\t\tlocalhost ip6-localhost ip6-loopback
+            ff02::1\t\tip6-allnodes
+            ff02::2\t\tip6-allrouters
+
+            """, to: root.appendingPathComponent("etc/hosts"))
+    }
+
     /// The stand-in, its unit, `runbook` and the runbook, written before boot.
     private func install() throws {
         let files = FileManager.default
@@ -232,7 +263,7 @@ final class FreshServer {
         guard runbook.status == 0 else { throw ServerError(description: "copying Runbook/ failed: \(runbook.all)") }
     }
 
-    private func boot() throws {
+    private func boot(network: NetworkNamespace?) throws {
         for hierarchy in Self.cgroupHierarchies {
             let group = "\(hierarchy)/\(name)"
             try FileManager.default.createDirectory(atPath: group, withIntermediateDirectories: false)
@@ -246,6 +277,7 @@ final class FreshServer {
         nspawn.arguments = ["-c", "for group in $FRESH_SERVER_CGROUPS; do echo $$ > \"$group/cgroup.procs\" || exit 1; done; exec \"$@\"",
                             "sh", "/usr/bin/systemd-nspawn", "-q", "-b", "-D", root.path, "-M", name,
                             "--register=no", "--keep-unit", "--console=read-only"]
+            + (network.map { ["--network-namespace-path=/run/netns/\($0.name)"] } ?? [])
         nspawn.environment = ["PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "FRESH_SERVER_CGROUPS": cgroups.joined(separator: " ")]
         nspawn.standardInput = FileHandle.nullDevice
         let output = try FileHandle(forWritingTo: consoleLog)
@@ -284,7 +316,7 @@ final class FreshServer {
         let setup = try run("useradd -r -s /bin/false -U -m -d /usr/share/ollama ollama && systemctl daemon-reload && systemctl enable --now ollama")
         guard setup.status == 0 else { throw ServerError(description: "installing ollama.service failed: \(setup.all)") }
         let deadline = Date().addingTimeInterval(20)
-        while !Self.listeningPorts().contains(11434) {
+        while !Self.listeningPorts(seenBy: initProcessID).contains(11434) {
             guard Date() < deadline else {
                 try run("systemctl status ollama --no-pager; journalctl -u ollama --no-pager")
                 throw ServerError(description: "the stand-in never listened on 11434")
@@ -295,10 +327,12 @@ final class FreshServer {
 
     // MARK: - Host ports
 
-    /// TCP ports someone listens on in this (the host's, and so the server's) network namespace.
-    static func listeningPorts() -> Set<Int> {
+    /// TCP ports someone listens on in the network namespace of `process` (by default this one,
+    /// the host's, which a server without a network of its own shares).
+    static func listeningPorts(seenBy process: Int32? = nil) -> Set<Int> {
         var ports = Set<Int>()
-        for table in ["/proc/net/tcp", "/proc/net/tcp6"] {
+        let proc = process.map { "/proc/\($0)" } ?? "/proc/self"
+        for table in ["\(proc)/net/tcp", "\(proc)/net/tcp6"] {
             for line in ((try? String(contentsOfFile: table, encoding: .utf8)) ?? "").split(separator: "\n").dropFirst() {
                 let fields = line.split(separator: " ")
                 guard fields.count > 3, fields[3] == "0A", let port = fields[1].split(separator: ":").last else { continue }

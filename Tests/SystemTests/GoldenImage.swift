@@ -1,8 +1,14 @@
 import Foundation
 import RunbookTestSupport
 
-/// A pristine Debian root file system with systemd, one per release, built with debootstrap and
-/// kept under a cache directory, from which every fresh server is an overlay.
+/// A pristine Debian root file system with systemd, OpenSSH's server and sudo, one per release,
+/// built with debootstrap and kept under a cache directory, from which every fresh server is an
+/// overlay.
+///
+/// The image has no ssh host keys and does not start sshd at boot: a server that shares the
+/// host's network would otherwise take the host's port 22, and every server would have the same
+/// keys. A server that is reached over ssh (a fleet member) makes its own keys and enables ssh in
+/// its overlay.
 ///
 /// ```
 /// /var/cache/runbook-tests/
@@ -18,10 +24,12 @@ import RunbookTestSupport
 struct GoldenImage {
     let release: DebianRelease
 
+    static let packages = "systemd,systemd-sysv,dbus,ca-certificates,openssh-server,sudo"
+
     /// Change it whenever the build below changes, so cached images are rebuilt.
     var recipe: String {
-        "debootstrap --variant=minbase --include=systemd,systemd-sysv,dbus,ca-certificates \(release.rawValue); "
-            + "host apt sources for \(release.rawValue); apt-get update; empty machine-id; recipe 2"
+        "debootstrap --variant=minbase --include=\(Self.packages) \(release.rawValue); "
+            + "host apt sources for \(release.rawValue); apt-get update; empty machine-id; no ssh host keys, ssh disabled; recipe 3"
     }
 
     static var cache: URL {
@@ -47,7 +55,7 @@ struct GoldenImage {
         defer { try? FileManager.default.removeItem(at: staging) }
         let started = Date()
         let debootstrap = try Subprocess.run("/usr/sbin/debootstrap", [
-            "--variant=minbase", "--include=systemd,systemd-sysv,dbus,ca-certificates", release.rawValue, staging.path,
+            "--variant=minbase", "--include=\(Self.packages)", release.rawValue, staging.path,
         ])
         try? Data(debootstrap.all.utf8).write(to: log)
         guard debootstrap.status == 0 else {
@@ -90,8 +98,13 @@ struct GoldenImage {
         let dbusMachineID = root.appendingPathComponent("var/lib/dbus/machine-id")
         try? files.removeItem(at: dbusMachineID)
         try files.createSymbolicLink(atPath: dbusMachineID.path, withDestinationPath: "/etc/machine-id")
-        // Package lists for those sources, as an installed server has them.
-        for command in [["apt-get", "update", "-q"], ["apt-get", "clean"]] {
+        // openssh-server's postinst made host keys, which every server would share.
+        let ssh = root.appendingPathComponent("etc/ssh")
+        for key in try files.contentsOfDirectory(atPath: ssh.path) where key.hasPrefix("ssh_host_") {
+            try files.removeItem(at: ssh.appendingPathComponent(key))
+        }
+        // Package lists for those sources, as an installed server has them; sshd off until a server turns it on.
+        for command in [["apt-get", "update", "-q"], ["apt-get", "clean"], ["systemctl", "disable", "ssh"]] {
             let result = try Subprocess.run("/usr/sbin/chroot", [root.path] + command)
             guard result.status == 0 else {
                 throw MissingTool(description: "\(command.joined(separator: " ")) in the golden image failed (exit \(result.status)):\n\(result.all)")

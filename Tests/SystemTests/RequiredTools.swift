@@ -13,7 +13,7 @@ enum RequiredTools {
                            "pebble": "pebble", "pebble-challtestsrv": "pebble", "debootstrap": "debootstrap",
                            "systemd-nspawn": "systemd-container", "script": "bsdutils", "ldd": "libc-bin",
                            "timeout": "coreutils", "chroot": "coreutils", "chromium": "chromium", "cmark-gfm": "cmark-gfm",
-                           "sshd": "openssh-server", "ssh": "openssh-client", "ssh-keygen": "openssh-client"]
+                           "sshd": "openssh-server", "ssh": "openssh-client", "ssh-keygen": "openssh-client", "ss": "iproute2"]
 
     static func installCommand(for tool: String) -> String {
         let package = packages[tool] ?? tool
