@@ -95,7 +95,8 @@ package struct AgentCommand {
     }
 
     /// Starts the command in a detached process of its own and relays its answer while the
-    /// connection lasts. If the connection drops, this process ends and the command goes on.
+    /// connection lasts. If the connection drops, this process ends and the command goes on; its
+    /// run stays for the next agent to report, unless the controller read it all and removed it.
     private func detach(_ data: Data, request: AgentRequest, runs: AgentRuns) -> ExitCode {
         let run: AgentRuns.Run
         let worker: DetachedProcess
@@ -107,6 +108,7 @@ package struct AgentCommand {
         } catch {
             return finish(Self.diagnostics(error), code: .failure)
         }
+        send(.detached(run.name))
         var offsets = [0, 0]
         var pending = [Data(), Data()]
         var exitCode: Int32?
@@ -138,7 +140,7 @@ package struct AgentCommand {
             }
             if !ended { usleep(20_000) }
         }
-        runs.remove(run)
+        // The run stays until the controller, having read all of this, removes it.
         guard let exitCode else {
             return finish([Diagnostic("the \(request.command) on this host ended without an answer", origin: "runbook agent",
                                       hint: "`runbook snapshots` there shows what it recorded")], code: .failure)

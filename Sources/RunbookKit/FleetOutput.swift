@@ -27,7 +27,7 @@ package struct FleetOutput: Sendable {
         let results = Results(count: runs.count)
         let command = options.command!
         let batches = command == "apply" ? options.rollout.batches(of: runs.count) : [0..<runs.count]
-        if !options.json {
+        do {
             let batching = batches.count > 1 ? ", in \(batches.count) batches of \(batches.map { String($0.count) }.joined(separator: ", "))" : ""
             console.error("\(Self.gerund(command)) \(runs.count) hosts, at most \(options.parallel) at once\(batching).")
         }
@@ -100,7 +100,7 @@ package struct FleetOutput: Sendable {
                 for line in lines where !line.isEmpty { error ? console.error(prefix + line) : console.line(prefix + line) }
             }
         }
-        let ending = run.carryOut(request, archive: archive, note: { if !options.json { say($0, error: true) } }, receive: { message, line in
+        let ending = run.carryOut(request, archive: archive, note: { say($0, error: true) }, receive: { message, line in
             switch message.kind {
             case "plan":
                 guard let plan = message.plan else { return }
@@ -139,7 +139,7 @@ package struct FleetOutput: Sendable {
             default:
                 break
             }
-        }, log: { if !options.json { say($0, error: true) } })
+        }, log: { say($0, error: true) })
         outcome.seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
         outcome.unchanged = options.command == "apply" && outcome.changed != nil ? unchanged : nil
         switch ending {

@@ -43,6 +43,8 @@ package struct HostRun: Sendable {
         do {
             let (shipping, binary) = try agent.ship(binary)
             switch shipping {
+            case .alreadyThere(let path) where archive == .empty:
+                note("\(host.name) has this runbook already (\(path)).")
             case .alreadyThere(let path):
                 note("\(host.name) has this runbook already (\(path)); sending the runbook folder (\(archive.bytes.count) bytes).")
             case .sent(let path, let bytes):

@@ -154,6 +154,9 @@ public struct AgentMessage: Sendable, Codable {
     public var standardError: Bool?
     /// `earlier`: a command whose connection dropped, as it ended (or that it still runs).
     public var earlier: EarlierRun?
+    /// `detached`: the name of the run a changing command keeps under `STATE/runs/` until the
+    /// controller, having read the answer to its end, removes it.
+    public var run: String?
 
     public static func hello(runbookVersion: String) -> AgentMessage {
         AgentMessage(kind: "hello", protocolVersion: AgentProtocol.version, runbookVersion: runbookVersion)
@@ -167,6 +170,7 @@ public struct AgentMessage: Sendable, Codable {
         AgentMessage(kind: "output", text: text, standardError: standardError)
     }
     public static func earlier(_ run: EarlierRun) -> AgentMessage { AgentMessage(kind: "earlier", earlier: run) }
+    public static func detached(_ run: String) -> AgentMessage { AgentMessage(kind: "detached", run: run) }
 
     /// The message a line holds; of an `event` line only its kind.
     public static func from(line: Data) throws -> AgentMessage {

@@ -9,8 +9,10 @@ import RunbookHost
 /// the locks that tell who is still at it: `worker.lock`, held by the detached command for as
 /// long as it runs, and `relay.lock`, held by the agent that relays its answer to the controller.
 ///
-/// A run nobody relays any more lost its connection. The next agent on that server finds it and
-/// reports it (``EarlierRun``) once: how it ended, or that it is still running.
+/// The controller removes a run once it has read its answer to the end, over the same master
+/// connection; a run still there that nobody relays lost its connection before that. The next
+/// agent on that server finds it and reports it (``EarlierRun``) once: how it ended, or that it
+/// is still running.
 public struct AgentRuns: Sendable {
     public let stateDirectory: String
     public var directory: String { "\(stateDirectory)/runs" }
@@ -27,6 +29,7 @@ public struct AgentRuns: Sendable {
 
     public struct Run: Sendable {
         public let path: String
+        public var name: String { String(path.split(separator: "/").last ?? "") }
         public var events: String { "\(path)/events" }
         public var log: String { "\(path)/log" }
         public var workerLock: String { "\(path)/worker.lock" }
@@ -68,6 +71,17 @@ public struct AgentRuns: Sendable {
 
     public func remove(_ run: Run) {
         try? FileManager.default.removeItem(atPath: run.path)
+    }
+
+    /// Whether `name` is one `create` makes (`run-` and six letters or digits): the controller
+    /// quotes nothing else into the command that removes a run it has read to the end.
+    public static func isRunName(_ name: String) -> Bool {
+        name.hasPrefix("run-") && name.count == 10 && name.dropFirst(4).allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
+    }
+
+    /// The shell command that removes a run whose answer reached the controller.
+    public func removal(of name: String) -> String? {
+        Self.isRunName(name) ? "rm -rf -- '\(directory)/\(name)'" : nil
     }
 
     /// Every whole line of the run's answer.

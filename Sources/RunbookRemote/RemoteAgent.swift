@@ -66,6 +66,7 @@ public struct RemoteAgent {
         var pending = [Data(), Data()]
         var greeted = false
         var exitCode: Int32?
+        var detachedRun: String?
         var problem: (any Error)?
         func take(_ line: Data, fromStandardError: Bool) {
             guard problem == nil else { return }
@@ -86,6 +87,7 @@ public struct RemoteAgent {
                     return
                 }
                 if message.kind == "exit" { exitCode = message.exitCode }
+                if message.kind == "detached" { detachedRun = message.run }
                 try receive(message, line)
             } catch {
                 problem = error
@@ -107,6 +109,11 @@ public struct RemoteAgent {
         }
         for (index, rest) in pending.enumerated() where !rest.isEmpty { take(rest, fromStandardError: index == 1) }
         if let problem { throw problem }
+        if exitCode != nil, let run = detachedRun, let removal = AgentRuns(stateDirectory: stateDirectory).removal(of: run) {
+            // Read to the end: the next agent has nothing to report of it. Best effort; a run left
+            // behind is reported once more, never lost.
+            _ = try? connection.run(removal, input: nil)
+        }
         guard let exitCode else {
             throw ConnectionLost(diagnostic: failure("ended its answer before its exit line", output,
                                                      hint: "the agent was killed or its connection cut; a command that changes the host goes on there, and the next command reports how it ended"))

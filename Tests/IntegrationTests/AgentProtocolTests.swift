@@ -101,7 +101,7 @@ final class AgentProtocolTests: XCTestCase {
             let (result, messages) = try agent(try newer.framed(with: archive))
             XCTAssertEqual(result.status, 64, result.all)
             XCTAssertEqual(messages.map { $0["kind"] as? String }, ["hello", "errors", "exit"])
-            XCTAssertTrue(result.stderr.contains("the controller speaks agent protocol \(version) and this host speaks 1.0: \(upgrade)"), result.stderr)
+            XCTAssertTrue(result.stderr.contains("the controller speaks agent protocol \(version) and this host speaks \(AgentProtocol.version): \(upgrade)"), result.stderr)
         }
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path), [], "a refused request changed the target")
     }

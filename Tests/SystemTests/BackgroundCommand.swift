@@ -31,6 +31,8 @@ final class BackgroundCommand {
         return false
     }
 
+    var processIdentifier: Int32 { process.processIdentifier }
+
     /// Waits for the program to end; its exit status (128 + N for signal N), or nil on timeout.
     func wait(timeout: TimeInterval) -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)

@@ -60,16 +60,17 @@ final class FleetHarnessTests: XCTestCase {
         XCTAssertTrue(outside.stderr.contains("run ssh there (ip netns exec \(fleet.controller.name) ssh ...)"), outside.stderr)
 
         let fixture = "Tests/Fixtures/runbooks/fleet"
-        let plan = try fleet.runbook(["plan", "--host", "web-1", "--runbook", fixture])
+        let token = ["--var", "token=fleet-harness-token-0123456789"]
+        let plan = try fleet.runbook(["plan", "--host", "web-1", "--runbook", fixture] + token)
         XCTAssertEqual(plan.status, 2, plan.all)
         XCTAssertTrue(plan.stdout.hasPrefix("Plan for \(fixture) on web-1\n"), plan.stdout)
-        XCTAssertTrue(plan.stdout.contains("+ 01-greeting/1  file /etc/runbook-fleet/greeting"), plan.stdout)
-        let apply = try fleet.runbook(["apply", "--host", "web-1", "--runbook", fixture])
+        XCTAssertTrue(plan.stdout.contains("+ 01-files/1  file /srv/fleet/greeting.txt"), plan.stdout)
+        let apply = try fleet.runbook(["apply", "--host", "web-1", "--runbook", fixture] + token)
         XCTAssertEqual(apply.status, 0, apply.all)
-        XCTAssertTrue(apply.stdout.contains("Apply complete: 1 step changed"), apply.stdout)
-        let greeting = try fleet.run(fleet.servers[0], "cat /etc/runbook-fleet/greeting")
-        XCTAssertEqual(greeting.stdout, "hello from the fleet runbook\n", greeting.all)
-        let others = try fleet.servers.dropFirst().map { try fleet.run($0, "test -e /etc/runbook-fleet").status }
+        XCTAssertTrue(apply.stdout.contains("Apply complete: 4 steps changed"), apply.stdout)
+        let greeting = try fleet.run(fleet.servers[0], "cat /srv/fleet/greeting.txt")
+        XCTAssertEqual(greeting.stdout, "hello from server\n", greeting.all)
+        let others = try fleet.servers.dropFirst().map { try fleet.run($0, "test -e /srv/fleet").status }
         XCTAssertEqual(others, [1, 1, 1, 1], "the apply reached a server it did not name")
     }
 }

@@ -134,6 +134,22 @@ final class FleetServers {
         return try Subprocess.run(program, prefix, environment: environment, directory: RunbookBinary.packageRoot)
     }
 
+    /// The same, left running in the background, its output in `log`: for a test that acts while
+    /// an apply is under way. The fixtures it names must be absolute paths.
+    func startRunbook(_ arguments: [String], log: URL) throws -> BackgroundCommand {
+        let settings = environment.merging(["NO_COLOR": "1"]) { $1 }.map { "\($0.key)=\($0.value)" }.sorted()
+        let (program, prefix) = controllerCommand("/usr/bin/env", settings + [try ReleaseBinary.path("runbook")] + arguments)
+        return try BackgroundCommand(executable: program, arguments: prefix, log: log)
+    }
+
+    /// The bytes the controller has sent towards the server, as its end of the link counts them.
+    func bytesSent(to server: Server) throws -> Int {
+        let (program, arguments) = controllerCommand("/bin/cat", ["/sys/class/net/\(server.link)/statistics/tx_bytes"])
+        let read = try Subprocess.run(program, arguments)
+        try NetworkNamespace.check(read, "reading the byte count of \(server.link)")
+        return Int(read.stdout.trimmingCharacters(in: .whitespacesAndNewlines)) ?? 0
+    }
+
     /// Runs a shell script inside the server as root, without ssh.
     @discardableResult
     func run(_ server: Server, _ script: String) throws -> Subprocess.Result {
