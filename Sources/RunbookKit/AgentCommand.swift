@@ -42,7 +42,8 @@ package struct AgentCommand {
         let archive: RunbookArchive
         do {
             (request, archive) = try AgentRequest.unframe(data)
-            options = try Self.options(for: request)
+            let parsed = try Self.options(for: request)
+            options = request.savedPlan.map { ApplyCommand.options(parsed, carrying: $0) } ?? parsed
         } catch let usage as CommandLineOptions.UsageError {
             return finish([Diagnostic("refused the request: \(usage.message)", origin: "runbook agent", hint: usage.hint)], code: .usage)
         } catch {
@@ -61,18 +62,35 @@ package struct AgentCommand {
             let session = try Session(options: options, console: console, runbookDirectory: received.path,
                                       receivedVariables: request.variables)
             if request.command == "plan" {
-                var (plan, _) = try PlanCommand(session: session).plan()
+                var (plan, prepared) = try PlanCommand(session: session).plan()
                 // Named as the operator named it, not as this agent's private copy.
                 plan.runbook = request.runbook
                 send(.planned(plan))
+                if request.savePlan {
+                    var saved = try SavedPlan.make(plan, id: SavedPlan.newID(), prepared: prepared, host: session.host,
+                                                   stateDirectory: session.state.path.description, selection: session.selection,
+                                                   runbookVersion: RunbookCommand.version, redactor: console.redactor)
+                    saved.runbookDirectory = request.runbook
+                    send(.saved(saved))
+                }
                 return finish([], code: plan.exitCode)
+            }
+            let apply = ApplyCommand(session: session, saved: request.savedPlan.map { (request.savedPlanFile ?? "the saved plan", $0) })
+            if request.checkOnly {
+                let items = try apply.staleItems()
+                send(.stale(items))
+                return finish([], code: items.isEmpty ? .success : .stalePlan)
             }
             // Each event as the line `apply --json` prints for it: the controller renders those.
             let events = ApplyProgress(console: console, renderer: ApplyEventRenderer(style: console.style), json: true)
-            let outcome = try ApplyCommand(session: session).carryOut(report: events.report)
+            let outcome = try apply.carryOut(report: events.report)
                 ?? Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: [])
             send(.applied(outcome))
             return finish([], code: outcome.exitCode)
+        } catch let stale as StalePlanRefusal {
+            send(.stale(stale.items))
+            stale.report(to: console, json: false)
+            return finish([], code: .stalePlan)
         } catch let lock as StateLock.LockError {
             return finish([Diagnostic("\(lock)", origin: "runbook", hint: RunbookCommand.lockHint)], code: .locked)
         } catch {
@@ -81,7 +99,7 @@ package struct AgentCommand {
     }
 
     private static func changesTheServer(_ request: AgentRequest) -> Bool {
-        request.command == "apply" || request.command == "rollback" || (request.command == "vars" && !request.forget.isEmpty)
+        (request.command == "apply" && !request.checkOnly) || request.command == "rollback" || (request.command == "vars" && !request.forget.isEmpty)
     }
 
     /// rollback, snapshots and vars print text (or one JSON document): carried out as the local

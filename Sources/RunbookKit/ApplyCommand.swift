@@ -87,6 +87,20 @@ package struct ApplyCommand {
         return try applier.apply()
     }
 
+    /// What makes the saved plan stale on the target now, found without the lock and without
+    /// changing anything: a fleet checks every host's plan before it applies any.
+    package func staleItems() throws -> [String] {
+        guard let (file, plan) = saved else { return [] }
+        let prepared = try session.prepare(after: Self.givenValues(of: plan))
+        try session.selection.validate(against: prepared)
+        do {
+            try refuseIfStale(plan, file: file, prepared: prepared, host: session.host)
+            return []
+        } catch let stale as StalePlanRefusal {
+            return stale.items
+        }
+    }
+
     /// The values the plan was given, to be given again: the plan's own, never guessed anew.
     private static func givenValues(of saved: SavedPlan) -> [VariableInput] {
         saved.plan.variables.compactMap { variable in

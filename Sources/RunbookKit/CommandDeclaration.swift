@@ -132,7 +132,7 @@ extension CommandDeclaration {
 
     package static let apply = CommandDeclaration(
         name: "apply", summary: "Converge the target, recording a snapshot of every change",
-        flagDeclarations: [.step, .atomic] + selection + runbookInput + target + output + remote + [.serial, .maxFail],
+        flagDeclarations: [.step, .atomic] + selection + runbookInput + target + output + remote + [.serial, .maxFail, .skipStale],
         positional: .optionalPlanFile,
         details: """
         Takes the state directory lock, then runs the chapters in order. Every path is recorded in

@@ -49,6 +49,14 @@ public struct CommandLineOptions: Sendable {
     public var rollout = try! Rollout(serial: nil, maxFail: nil)
     /// `--become`: the server's side runs under `sudo -n`.
     public var become = false
+    /// `apply FILE --skip-stale` of a fleet plan: apply the hosts whose part is still fresh.
+    public var skipStale = false
+    /// The flags given that only choose among servers, for `apply FILE` of this machine's plan to refuse.
+    public var serverFlags: [String] {
+        [("--limit", limit != nil), ("--parallel", parallel != 10), ("--serial", rollout.batchSizes != [.percent(100)]),
+         ("--max-fail", rollout.maxFail != .hosts(0)), ("--become", become), ("--skip-stale", skipStale)].filter(\.1).map(\.0)
+    }
+
     /// Whether the command is carried out on other servers, over ssh.
     public var isRemote: Bool { !hosts.isEmpty || inventory != nil }
     /// `vars --forget NAME`: the kept values to drop.
@@ -178,6 +186,7 @@ public struct CommandLineOptions: Sendable {
                 }
                 if flag == "--serial" { serialWords.serial = word } else { serialWords.maxFail = word }
             case "--become": become = true
+            case "--skip-stale": skipStale = true
             case "--forget": forget.append(try pathOrName())
             case "--version": version = true
             default: help = true
@@ -253,18 +262,21 @@ public struct CommandLineOptions: Sendable {
         }
         if isRemote {
             let targets = inventory.map { "--inventory \($0)" } ?? "--host \(hosts[0])"
-            for flag in ["--step", "--out", "--html"] where given.contains(flag) && !(flag == "--html" && hosts.count == 1 && inventory == nil) {
+            for flag in ["--step", "--html"] where given.contains(flag) && !(flag == "--html" && hosts.count == 1 && inventory == nil) {
                 throw UsageError("\(targets) does not take \(flag)", hint: flag == "--step" ? "a guided tour asks at one terminal for one server: run `runbook \(name) --step` on the server itself"
                                     : "run `runbook plan \(flag) FILE` on the server itself")
             }
             if name == "apply", !arguments.isEmpty {
-                throw UsageError("apply FILE carries out a plan saved on the machine it was made on, so it does not take \(targets)",
-                                 hint: "copy it to the server and run `runbook apply FILE` there")
+                throw UsageError("apply FILE carries out a saved plan on the hosts it was made for, so it does not take \(targets)",
+                                 hint: "a plan made with --host or --inventory names its hosts; --limit picks among them")
             }
-        } else {
-            for flag in ["--limit", "--parallel", "--serial", "--max-fail", "--become"] where given.contains(flag) {
+        } else if !(name == "apply" && !arguments.isEmpty) {
+            for flag in ["--limit", "--parallel", "--serial", "--max-fail", "--become", "--skip-stale"] where given.contains(flag) {
                 throw UsageError("\(flag) chooses among servers, and no --host or --inventory names any", hint: "for example runbook \(name) --inventory hosts.ini \(flag) …")
             }
+        }
+        if name == "apply", arguments.isEmpty, given.contains("--skip-stale") {
+            throw UsageError("--skip-stale is for apply FILE of a plan made with --host or --inventory", hint: "runbook apply FILE --skip-stale")
         }
         if name == "apply", let file = arguments.first {
             for flag in ["--step", "--chapter", "--only"] where given.contains(flag) {

@@ -80,6 +80,9 @@ package struct FlagDeclaration: Sendable {
     package static let maxFail = FlagDeclaration(
         "--max-fail", value: "N|N%", "How many hosts of a batch may fail before the batches after it are called off (default 0)",
         details: "An unreachable or locked host counts as one that failed.")
+    package static let skipStale = FlagDeclaration(
+        "--skip-stale", "apply FILE of a fleet plan: apply the hosts whose part still holds, and report the stale ones",
+        details: "Without it, one stale part (or one host that cannot be reached) stops the whole apply before any host changes.")
     package static let become = FlagDeclaration(
         "--become", "On the servers, run as root through sudo -n, for a login user that is not root",
         details: "sudo must not ask for a password there: runbook says so and changes nothing if it would.")
@@ -113,7 +116,7 @@ package struct FlagDeclaration: Sendable {
     /// Every flag, in the order help lists them.
     package static let all: [FlagDeclaration] = [
         runbook, root, stateDirectory, variable, varsFile, chapter, only, html, out, host, inventory, limit, parallel, serial, maxFail,
-        become, json, color, noColor, step, atomic, force,
+        skipStale, become, json, color, noColor, step, atomic, force,
         forget, manual, list, help, version,
     ]
 

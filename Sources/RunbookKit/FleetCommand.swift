@@ -88,5 +88,136 @@ package struct FleetCommand: Sendable {
         return AgentRequest(command: options.command!, arguments: options.arguments, runbook: options.runbook, root: options.root,
                             stateDirectory: options.stateDirectory, chapters: options.chapters, only: options.only, atomic: options.atomic,
                             force: options.force, forget: options.forget, json: options.json, variables: variables, archive: archive)
+            .savingPlan(options.command == "plan" && options.outFile != nil)
+    }
+
+    /// Writes the hosts' saved plans to `file` (0600, atomically); nil, or exit 1 when it cannot.
+    static func write(_ entries: [FleetSavedPlan.Entry], runbook: String, to file: String, console: Console) -> ExitCode? {
+        let fleetPlan = FleetSavedPlan(createdAt: Clock.timestamp(), runbookDirectory: runbook, hosts: entries)
+        do {
+            let path = SavedPlan.absolute(file)
+            try LiveHost().writeAtomically(path, data: try fleetPlan.encoded(), mode: 0o600)
+            let whose = entries.count == 1 ? "the plan of \(entries[0].host)" : "the plans of \(entries.count) hosts"
+            console.error("Saved \(whose) to \(path): `runbook apply \(file)` carries out exactly \(entries.count == 1 ? "it" : "them, each on its host"), "
+                + "once, and refuses if a host, the runbook or a variable changes first; `runbook show \(file)` renders \(entries.count == 1 ? "it" : "them").")
+            return nil
+        } catch {
+            console.error("runbook: error: could not save the plan to \(file): \(error)")
+            return .failure
+        }
+    }
+}
+
+extension FleetCommand {
+    /// `apply FILE` of a fleet plan: each host's part, carried out on that host. First every host
+    /// checks its part against itself, changing nothing; when any part is stale (or a host cannot
+    /// be reached) nothing is applied anywhere, exit 3 (69), unless `--skip-stale` asks to apply
+    /// the fresh parts and report the others. Each host checks its part again under its lock.
+    package func apply(_ fleetPlan: FleetSavedPlan, file: String) throws -> ExitCode {
+        var entries = fleetPlan.hosts
+        var hosts: [FleetHost] = []
+        for entry in entries {
+            do {
+                hosts.append(FleetHost(name: entry.host, target: try SSHTarget(parsing: entry.target), become: entry.become))
+            } catch {
+                throw Diagnostic("\(file) names the host \(Diagnostic.shown(entry.host)) at an unusable address: \(error.message)", origin: file,
+                                 hint: "plan again with `runbook plan --inventory … --out \(file)`")
+            }
+        }
+        var chosen = hosts
+        if let limit = options.limit {
+            chosen = try limit.select(from: hosts, groups: [:], origin: file)
+            entries = entries.filter { entry in chosen.contains { $0.name == entry.host } }
+        }
+        let runbook = options.runbookFlag ?? fleetPlan.runbookDirectory
+        let (loaded, _) = try RunbookLoader(displayDirectory: runbook).loadAsFarAsPossible(directory: runbook)
+        let (given, problems) = try Session.givenVariables(options)
+        try DiagnosticCollector(problems).throwIfAny()
+        let secretNames = Set(loaded.variables.filter(\.isSecret).map(\.name))
+        console.redactor = Redactor(secrets: given.filter { secretNames.contains($0.name) }.map(\.value))
+        let archive = try RunbookArchive.make(directory: runbook)
+        let binary = try RemoteAgent.OwnBinary.read()
+        let requests = entries.map { entry in
+            var request = AgentRequest(command: "apply", runbook: runbook, root: options.root ?? Self.root(of: entry.plan),
+                                       stateDirectory: options.stateDirectory, chapters: [], only: [], atomic: options.atomic,
+                                       json: options.json, variables: given, archive: archive)
+            if options.stateDirectory == nil, entry.plan.target.stateDirectory != request.serverStateDirectory {
+                request.stateDirectory = entry.plan.target.stateDirectory
+            }
+            request.savedPlan = entry.plan
+            request.savedPlanFile = file
+            return request
+        }
+        let runs = chosen.map { HostRun(host: $0, become: options.become, stateDirectory: requests[0].serverStateDirectory, binary: binary) }
+        let checks = check(runs, requests, archive: archive)
+        let fresh = checks.indices.filter { checks[$0].result == .done }
+        let decided = checks.indices.filter { !fresh.contains($0) }.map { checks[$0] }
+        if !decided.isEmpty && !options.skipStale {
+            let renderer = FleetTextRenderer(style: console.style)
+            let held = fresh.map { index in
+                var outcome = checks[index]
+                (outcome.result, outcome.reason) = (.notStarted, "its part is fresh, but nothing is applied while another host's is not")
+                return outcome
+            }
+            let outcomes = decided + held
+            let code = FleetOutput.exitCode(outcomes)
+            if options.json {
+                try console.json(FleetDocument(command: "apply", exitCode: code.rawValue, seconds: 0, outcomes: outcomes))
+            } else {
+                for line in renderer.reasons(decided) { console.line(line) }
+                console.line("\nNothing was applied: \(decided.count) of \(checks.count) hosts cannot carry out their part of \(file). "
+                    + "Plan again, or give --skip-stale to apply the \(fresh.count) fresh part\(fresh.count == 1 ? "" : "s") alone.")
+            }
+            return code
+        }
+        var freshRequests = fresh.map { requests[$0] }
+        for index in freshRequests.indices { freshRequests[index].checkOnly = false }
+        return FleetOutput(options: options, console: console).carryOut(fresh.map { runs[$0] }, freshRequests, archive: archive, decided: decided)
+    }
+
+    /// `--root DIR` as the plan was made with it: its target says so.
+    private static func root(of plan: SavedPlan) -> String? {
+        plan.target.host.hasPrefix("--root ") ? String(plan.target.host.dropFirst("--root ".count)) : nil
+    }
+
+    /// Each host checks its part, at most `--parallel` at once; `done` when it still holds.
+    private func check(_ runs: [HostRun], _ requests: [AgentRequest], archive: RunbookArchive) -> [HostOutcome] {
+        let width = runs.map(\.host.name.count).max() ?? 0
+        let checked = CheckedParts(count: runs.count)
+        BoundedPool.run(count: runs.count, width: options.parallel) { index in
+            var request = requests[index]
+            request.checkOnly = true
+            let name = runs[index].host.name
+            var outcome = HostOutcome(host: name, result: .failed)
+            var stale: [String] = []
+            var errors: [Diagnostic] = []
+            let say = { (line: String) in console.error(name.padded(to: width) + "  " + line) }
+            let ending: HostRun.Ending = runs[index].carryOut(request, archive: archive, note: { _ in }, receive: { message, _ in
+                if message.kind == "stale" { stale = message.stale ?? [] }
+                if message.kind == "errors" { errors += message.errors ?? [] }
+            }, log: { _ in })
+            switch ending {
+            case .answered(0): outcome.result = .done
+            case .answered(ExitCode.stalePlan.rawValue):
+                (outcome.result, outcome.exitCode, outcome.stale) = (.stale, ExitCode.stalePlan.rawValue, stale)
+                outcome.reason = stale.joined(separator: "; ")
+                for item in stale { say("stale: \(item)") }
+            case .answered(let code):
+                (outcome.exitCode, outcome.reason) = (code, errors.first?.message ?? "exit \(code)")
+            case .unreachable(let diagnostic): (outcome.result, outcome.reason) = (.unreachable, diagnostic.message)
+            case .lost(let diagnostic): (outcome.result, outcome.reason) = (.connectionLost, diagnostic.message)
+            case .refused(let diagnostic): outcome.reason = diagnostic.message
+            }
+            checked.set(index, outcome)
+        }
+        return checked.all
+    }
+
+    private final class CheckedParts: @unchecked Sendable {
+        private var outcomes: [HostOutcome?]
+        private let queue = DispatchQueue(label: "runbook.fleet.checks")
+        init(count: Int) { outcomes = Array(repeating: nil, count: count) }
+        func set(_ index: Int, _ outcome: HostOutcome) { queue.sync { outcomes[index] = outcome } }
+        var all: [HostOutcome] { queue.sync { outcomes.compactMap { $0 } } }
     }
 }

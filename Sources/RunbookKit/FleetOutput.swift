@@ -21,7 +21,9 @@ package struct FleetOutput: Sendable {
     /// Lines from many threads, whole and one at a time.
     private static let printing = DispatchQueue(label: "runbook.fleet.output")
 
-    package func carryOut(_ runs: [HostRun], _ requests: [AgentRequest], archive: RunbookArchive) -> ExitCode {
+    /// `decided` are hosts whose result is known before anything runs (`apply FILE`: the stale ones);
+    /// they are in the table and the counts, after the others.
+    package func carryOut(_ runs: [HostRun], _ requests: [AgentRequest], archive: RunbookArchive, decided: [HostOutcome] = []) -> ExitCode {
         let started = MonotonicClock.nanoseconds()
         let width = runs.map(\.host.name.count).max() ?? 0
         let results = Results(count: runs.count)
@@ -51,9 +53,12 @@ package struct FleetOutput: Sendable {
                 calledOff = number
             }
         }
-        let outcomes = results.all
+        let outcomes = results.all + decided
         let seconds = Double(MonotonicClock.nanoseconds() - started) / 1e9
-        let code = Self.exitCode(outcomes)
+        var code = Self.exitCode(outcomes)
+        if command == "plan", let file = options.outFile {
+            code = save(results, outcomes: outcomes, runs: runs, to: file) ?? code
+        }
         if options.json {
             do {
                 try console.json(FleetDocument(command: command, exitCode: code.rawValue, seconds: seconds, outcomes: outcomes))
@@ -130,6 +135,11 @@ package struct FleetOutput: Sendable {
                 } else {
                     output += message.text ?? ""
                 }
+            case "savedPlan":
+                if let saved = message.savedPlan { results.keep(saved, of: name) }
+            case "stale":
+                outcome.stale = message.stale ?? []
+                for item in outcome.stale { say("stale: \(item)", error: true) }
             case "earlier":
                 guard let earlier = message.earlier else { return }
                 outcome.earlier.append(earlier.sentence)
@@ -147,6 +157,8 @@ package struct FleetOutput: Sendable {
             outcome.exitCode = code
             if code == ExitCode.locked.rawValue {
                 outcome.result = .locked
+            } else if code == ExitCode.stalePlan.rawValue {
+                (outcome.result, outcome.reason) = (.stale, "its part of the saved plan no longer holds: \(outcome.stale.count) stale item\(outcome.stale.count == 1 ? "" : "s")")
             } else if !["plan", "apply"].contains(options.command!) {
                 outcome.result = code == 0 ? .done : .failed
             } else if code != 0, code != ExitCode.changesPending.rawValue {
@@ -170,7 +182,7 @@ package struct FleetOutput: Sendable {
     /// exited alike, that code: 3 for stale, 64 for a selection none has); else 69 when one could
     /// not be reached or was lost; else 75 when one was locked; else 2 when a plan has changes.
     static func exitCode(_ outcomes: [HostOutcome]) -> ExitCode {
-        let failed = outcomes.filter { $0.result == .failed || $0.result == .notStarted }
+        let failed = outcomes.filter { $0.result == .failed || $0.result == .notStarted || $0.result == .stale }
         if !failed.isEmpty {
             let codes = Set(failed.map { $0.exitCode ?? ExitCode.failure.rawValue })
             return codes.count == 1 ? ExitCode(rawValue: codes.first!) ?? .failure : .failure
@@ -190,11 +202,27 @@ package struct FleetOutput: Sendable {
         }
     }
 
+    /// `plan --out FILE`: every host's saved plan in one file; nil, or the failure's exit code
+    /// when some host made none, for a fleet plan that leaves out a host is not the one reviewed.
+    private func save(_ results: Results, outcomes: [HostOutcome], runs: [HostRun], to file: String) -> ExitCode? {
+        let missing = runs.filter { results.saved(of: $0.host.name) == nil }.map(\.host.name)
+        guard missing.isEmpty else {
+            console.error("runbook: error: the plan was not saved to \(file): \(missing.joined(separator: ", ")) made no plan (see above); plan again once every host does")
+            return Self.exitCode(outcomes) == .changesPending ? .failure : nil
+        }
+        let entries = runs.map { run in
+            FleetSavedPlan.Entry(host: run.host.name, target: run.host.target.description, become: run.become || run.host.become,
+                                 plan: results.saved(of: run.host.name)!)
+        }
+        return FleetCommand.write(entries, runbook: options.runbook, to: file, console: console)
+    }
+
     /// What the hosts' threads found, gathered for the end.
     private final class Results: @unchecked Sendable {
         private var outcomes: [HostOutcome?]
         private var plans: [String: Plan] = [:]
         private var outputs: [String: String] = [:]
+        private var savedPlans: [String: SavedPlan] = [:]
         private let queue = DispatchQueue(label: "runbook.fleet.results")
 
         init(count: Int) { outcomes = Array(repeating: nil, count: count) }
@@ -203,6 +231,8 @@ package struct FleetOutput: Sendable {
         func keep(_ plan: Plan, of host: String) { queue.sync { plans[host] = plan } }
         func keep(_ output: String, of host: String) { queue.sync { outputs[host] = output } }
         func plan(of host: String) -> Plan? { queue.sync { plans[host] } }
+        func keep(_ saved: SavedPlan, of host: String) { queue.sync { savedPlans[host] = saved } }
+        func saved(of host: String) -> SavedPlan? { queue.sync { savedPlans[host] } }
         func output(of host: String) -> String? { queue.sync { outputs[host] } }
         var all: [HostOutcome] { queue.sync { outcomes.compactMap { $0 } } }
     }

@@ -56,6 +56,11 @@ public enum RunbookCommand {
             // The target is the server's: nothing of this machine's is read but the runbook and the values.
             if options.isRemote { return try FleetCommand(options: options, console: console).run() }
             if options.command == "apply", let file = options.arguments.first {
+                if let fleetPlan = try FleetSavedPlan.readIfFleetPlan(file) { return try FleetCommand(options: options, console: console).apply(fleetPlan, file: file) }
+                if let flag = options.serverFlags.first {
+                    throw Diagnostic("\(flag) chooses among servers, and \(file) is a plan of this machine", origin: flag,
+                                     hint: "make a plan of servers with `runbook plan --inventory FILE --out PLAN`")
+                }
                 let saved = try SavedPlan.read(file)
                 let session = try Session(options: ApplyCommand.options(options, carrying: saved), console: console)
                 return try ApplyCommand(session: session, saved: (file, saved)).run()

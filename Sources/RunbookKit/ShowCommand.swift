@@ -1,3 +1,4 @@
+import RunbookRemote
 import RunbookRender
 import RunbookEngine
 import RunbookSteps
@@ -14,6 +15,7 @@ package struct ShowCommand {
 
     package func run() throws -> ExitCode {
         let file = options.arguments[0]
+        if let fleetPlan = try FleetSavedPlan.readIfFleetPlan(file) { return try show(fleetPlan, file: file) }
         let saved = try SavedPlan.read(file)
         if !options.json {
             console.line(console.style.dim("Saved plan \(saved.id), made \(saved.createdAt) by \(saved.runbookVersion) from \(saved.runbookDirectory)"
@@ -21,5 +23,24 @@ package struct ShowCommand {
         }
         try PlanOutput(plan: saved.plan, console: console, json: options.json, htmlFile: options.htmlFile).write()
         return saved.plan.exitCode
+    }
+
+    /// A fleet plan: each host's part, hosts whose parts read the same folded into one, as `plan` printed them.
+    private func show(_ fleetPlan: FleetSavedPlan, file: String) throws -> ExitCode {
+        let plans = fleetPlan.hosts.map { (host: $0.host, plan: $0.plan.plan) }
+        let pending = plans.contains { $0.plan.hasChanges }
+        if options.json {
+            let outcomes = try plans.map { host, plan in
+                var outcome = HostOutcome(host: host, result: plan.hasChanges ? .changesPending : .converged)
+                outcome.document = try JSONValue(parsing: try PlanJSONRenderer().render(plan))
+                return outcome
+            }
+            try console.json(FleetDocument(command: "plan", exitCode: pending ? 2 : 0, seconds: 0, outcomes: outcomes))
+        } else {
+            console.line(console.style.dim("Saved plans of \(plans.count) host\(plans.count == 1 ? "" : "s"), made \(fleetPlan.createdAt) from "
+                + "\(fleetPlan.runbookDirectory); `runbook apply \(file)` carries them out, each on its host."))
+            console.out(FleetTextRenderer(style: console.style).render(plans: plans))
+        }
+        return pending ? .changesPending : .success
     }
 }

@@ -16,6 +16,7 @@ package struct SingleHostOutput {
         let name = run.host.name
         let renderer = ApplyEventRenderer(style: console.style)
         var refusal: [Diagnostic] = []
+        var saved: SavedPlan?
         let ending = run.carryOut(request, archive: archive, note: { console.error($0) }, receive: { message, line in
             switch message.kind {
             case "plan":
@@ -33,6 +34,10 @@ package struct SingleHostOutput {
                 } else {
                     console.out(message.text ?? "")
                 }
+            case "savedPlan":
+                saved = message.savedPlan
+            case "stale":
+                for item in message.stale ?? [] { console.error("stale: \(item)") }
             case "earlier":
                 if let earlier = message.earlier { console.error("note: \(name): \(earlier.sentence)") }
             case "errors":
@@ -44,6 +49,14 @@ package struct SingleHostOutput {
         if !refusal.isEmpty { RunbookCommand.printErrors(refusal, console: console, json: options.json) }
         switch ending {
         case .answered(let code):
+            if let file = options.outFile, options.command == "plan" {
+                guard let saved else {
+                    console.error("runbook: error: the plan was not saved to \(file): \(name) made none")
+                    return .failure
+                }
+                let entry = FleetSavedPlan.Entry(host: name, target: run.host.target.description, become: run.become || run.host.become, plan: saved)
+                if let failed = FleetCommand.write([entry], runbook: options.runbook, to: file, console: console) { return failed }
+            }
             return ExitCode(rawValue: code) ?? .failure
         case .unreachable(let diagnostic):
             RunbookCommand.report([diagnostic], console: console, json: options.json)

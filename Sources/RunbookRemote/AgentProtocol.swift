@@ -47,6 +47,13 @@ public struct AgentRequest: Sendable, Codable {
     public var force = false
     public var forget: [String] = []
     public var json = false
+    /// `plan --out`: the agent makes a saved plan of its host too, and sends it (1.1).
+    public var savePlan = false
+    /// `apply FILE` of a fleet plan: this host's saved plan, with the file's name for messages;
+    /// with `checkOnly`, the agent only says whether it is stale (1.1).
+    public var savedPlan: SavedPlan?
+    public var savedPlanFile: String?
+    public var checkOnly = false
     /// What --var and --vars-file gave on the controller. Secrets travel here, on standard input.
     public var variables: [VariableInput] = []
     public var archiveBytes: Int
@@ -69,6 +76,13 @@ public struct AgentRequest: Sendable, Codable {
         self.variables = variables
         archiveBytes = archive.bytes.count
         archiveSHA256 = archive.sha256
+    }
+
+    /// The same request, asking the agent for a saved plan of its host too (`plan --out`).
+    public func savingPlan(_ save: Bool) -> AgentRequest {
+        var request = self
+        request.savePlan = save
+        return request
     }
 
     /// Where the server keeps its state, as the agent resolves it: the binary's `bin/` and the
@@ -121,6 +135,10 @@ public struct AgentRequest: Sendable, Codable {
         force = try container.decodeIfPresent(Bool.self, forKey: .force) ?? false
         forget = try container.decodeIfPresent([String].self, forKey: .forget) ?? []
         json = try container.decodeIfPresent(Bool.self, forKey: .json) ?? false
+        savePlan = try container.decodeIfPresent(Bool.self, forKey: .savePlan) ?? false
+        savedPlan = try container.decodeIfPresent(SavedPlan.self, forKey: .savedPlan)
+        savedPlanFile = try container.decodeIfPresent(String.self, forKey: .savedPlanFile)
+        checkOnly = try container.decodeIfPresent(Bool.self, forKey: .checkOnly) ?? false
         variables = try container.decodeIfPresent([VariableInput].self, forKey: .variables) ?? []
         archiveBytes = try container.decode(Int.self, forKey: .archiveBytes)
         archiveSHA256 = try container.decode(String.self, forKey: .archiveSHA256)
@@ -154,6 +172,10 @@ public struct AgentMessage: Sendable, Codable {
     public var standardError: Bool?
     /// `earlier`: a command whose connection dropped, as it ended (or that it still runs).
     public var earlier: EarlierRun?
+    /// `savedPlan`: the saved plan the agent made of its host for `plan --out`.
+    public var savedPlan: SavedPlan?
+    /// `stale`: why a saved plan no longer holds for this host (empty: it still does).
+    public var stale: [String]?
     /// `detached`: the name of the run a changing command keeps under `STATE/runs/` until the
     /// controller, having read the answer to its end, removes it.
     public var run: String?
@@ -171,6 +193,8 @@ public struct AgentMessage: Sendable, Codable {
     }
     public static func earlier(_ run: EarlierRun) -> AgentMessage { AgentMessage(kind: "earlier", earlier: run) }
     public static func detached(_ run: String) -> AgentMessage { AgentMessage(kind: "detached", run: run) }
+    public static func saved(_ plan: SavedPlan) -> AgentMessage { AgentMessage(kind: "savedPlan", savedPlan: plan) }
+    public static func stale(_ items: [String]) -> AgentMessage { AgentMessage(kind: "stale", stale: items) }
 
     /// The message a line holds; of an `event` line only its kind.
     public static func from(line: Data) throws -> AgentMessage {

@@ -19,6 +19,7 @@ package struct FleetDocument: Encodable {
         package var seconds: Double
         package var reason: String?
         package var earlier: [String]
+        package var stale: [String]?
         /// The document the command prints for one host: a `plan`, an `apply`, a `snapshots` …
         package var document: JSONValue?
     }
@@ -31,7 +32,7 @@ package struct FleetDocument: Encodable {
         hosts = outcomes.map {
             HostDocument(host: $0.host, result: $0.result, exitCode: $0.exitCode, changed: $0.changed, unchanged: $0.unchanged,
                          failedStep: $0.failedStep, seconds: DurationText.milliseconds($0.seconds), reason: $0.reason,
-                         earlier: $0.earlier, document: $0.document)
+                         earlier: $0.earlier, stale: $0.stale.isEmpty ? nil : $0.stale, document: $0.document)
         }
     }
 }

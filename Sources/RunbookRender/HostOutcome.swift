@@ -19,6 +19,8 @@ package struct HostOutcome: Sendable {
         case locked
         /// An earlier batch of `--serial` failed, so this host was never touched.
         case notStarted
+        /// `apply FILE`: its part of the saved plan no longer holds; it was not applied.
+        case stale
 
         /// Whether a batch counts it as a failure (`--max-fail`).
         package var isFailure: Bool { ![.converged, .changesPending, .applied, .done].contains(self) }
@@ -35,6 +37,7 @@ package struct HostOutcome: Sendable {
             case .connectionLost: "connection lost"
             case .locked: "locked"
             case .notStarted: "not started"
+            case .stale: "stale"
             }
         }
     }
@@ -51,6 +54,8 @@ package struct HostOutcome: Sendable {
     package var reason: String?
     /// Commands whose connection dropped earlier, as the host reported them.
     package var earlier: [String] = []
+    /// `apply FILE`: why its part of the saved plan no longer holds.
+    package var stale: [String] = []
     /// The host's own document (its plan, its apply, its listing), for `--json`.
     package var document: JSONValue?
 

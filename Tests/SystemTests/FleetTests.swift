@@ -236,4 +236,41 @@ final class FleetTests: XCTestCase {
         XCTAssertEqual(typo.status, 1, typo.all)
         XCTAssertTrue(typo.stderr.contains("--limit 'canery' matches no host or group of \(hosts.path) (did you mean 'canary'?)"), typo.stderr)
     }
+
+    // Saved plans per host: each host checks its own part; one stale part stops all, unless --skip-stale.
+    func testAFleetPlanIsSavedPerHostAndAppliedOnlyWhereItStillHolds() throws {
+        try boot()
+        let hosts = try inventory(names.map { "\($0) label=\($0)" })
+        let planFile = base.appendingPathComponent("fleet.plan").path
+        let plan = try runbook(["plan", "--inventory", hosts, "--out", planFile])
+        XCTAssertEqual(plan.status, 2, plan.all)
+        XCTAssertTrue(plan.stderr.contains("Saved the plans of 5 hosts to \(planFile)"), plan.stderr)
+        let saved = try String(contentsOfFile: planFile, encoding: .utf8)
+        XCTAssertFalse(saved.contains(token), "the saved plan holds the secret")
+        XCTAssertEqual(try FileManager.default.attributesOfItem(atPath: planFile)[.posixPermissions] as? Int, 0o600)
+        let shown = try fleet.runbook(["show", planFile])
+        XCTAssertEqual(shown.status, 2, shown.all)
+        XCTAssertEqual(shown.stdout.components(separatedBy: "Plan for ").count - 1, 5, shown.stdout)
+
+        // web-2 changes after the review: its part is stale, and no host is touched.
+        try fleet.run(fleet.servers[1], "mkdir -p /srv/fleet && echo edited > /srv/fleet/greeting.txt")
+        let refused = try fleet.runbook(["apply", planFile, "--vars-file", varsFile.path])
+        XCTAssertEqual(refused.status, 3, refused.all)
+        XCTAssertTrue(refused.stderr.contains("web-2  stale: /srv/fleet/greeting.txt"), refused.stderr)
+        XCTAssertTrue(refused.stdout.contains("Nothing was applied: 1 of 5 hosts cannot carry out their part of \(planFile)"), refused.stdout)
+        for (index, server) in fleet.servers.enumerated() {
+            XCTAssertEqual(try file("/srv/fleet/done.txt", on: server), nil, "\(server.name) was applied")
+            XCTAssertEqual(try file("/srv/fleet/greeting.txt", on: server), index == 1 ? "edited\n" : nil)
+        }
+        let skipping = try fleet.runbook(["apply", planFile, "--vars-file", varsFile.path, "--skip-stale"])
+        XCTAssertEqual(skipping.status, 3, skipping.all)
+        XCTAssertNotNil(skipping.stdout.range(of: "\nweb-2 +stale ", options: .regularExpression), skipping.stdout)
+        XCTAssertTrue(skipping.stdout.contains("\n5 hosts: 4 applied, 1 stale; 16 steps changed; took "), skipping.stdout)
+        for (index, server) in fleet.servers.enumerated() where index != 1 {
+            XCTAssertEqual(try file("/srv/fleet/done.txt", on: server), "\(server.name) is done\n")
+        }
+        let again = try fleet.runbook(["apply", planFile, "--vars-file", varsFile.path, "--limit", "web-1"])
+        XCTAssertEqual(again.status, 3, again.all)
+        XCTAssertTrue(again.stderr.contains("was applied already"), again.stderr)
+    }
 }
