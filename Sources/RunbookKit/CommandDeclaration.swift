@@ -127,7 +127,10 @@ extension CommandDeclaration {
         A file whose content holds a secret is never diffed: the plan says how many lines change
         and the content's sha256 before and after.
         --host HOST plans on that server over ssh; the plan reads as one made there, but for its
-        first line, which names the host.
+        first line, which names the host. Several --host, or --inventory FILE (narrowed by
+        --limit), plan on each at once, --parallel at a time: hosts whose plans are the same read
+        as one plan under their names. Exits 69 when a host cannot be reached and none had an
+        error. --out FILE then saves each host's own plan, made there, in one file.
         """)
 
     package static let apply = CommandDeclaration(
@@ -162,8 +165,15 @@ extension CommandDeclaration {
         apply document last.
 
         --host HOST applies on that server over ssh, as plan --host plans there: the server's
-        lock, snapshots and kept values, the exit codes of a local apply. It takes no --step and
-        no PLANFILE.
+        lock, snapshots and kept values, the exit codes of a local apply. The apply runs there
+        detached from the ssh session: if the connection drops it finishes (or restores), and the
+        next command against that host says how it ended. It takes no --step.
+        Several --host, or --inventory FILE: each host's lines come prefixed with its name, and
+        one table ends it. --serial 1,25%,100% applies in batches, a batch only after the one
+        before it had at most --max-fail failures. Exit 1 when a host failed, 69 when one could
+        not be reached (or its connection dropped) and none failed, 75 when one was locked.
+        PLANFILE saved by plan --out with --host or --inventory applies each host's part on
+        that host, once every part still holds; --skip-stale applies the parts that do.
         """)
 
     package static let show = CommandDeclaration(

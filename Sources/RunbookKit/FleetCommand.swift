@@ -160,7 +160,8 @@ extension FleetCommand {
                 return outcome
             }
             let outcomes = decided + held
-            let code = FleetOutput.exitCode(outcomes)
+            // As the hosts that stopped it would exit: 3 for a stale part, 69 for one not reached.
+            let code = FleetOutput.exitCode(decided)
             if options.json {
                 try console.json(FleetDocument(command: "apply", exitCode: code.rawValue, seconds: 0, outcomes: outcomes))
             } else {

@@ -30,11 +30,15 @@ package struct HostRun: Sendable {
     /// `RUNBOOK_SSH_CONFIG=FILE` gives ssh `-F FILE` in place of ~/.ssh/config (the tests' key and known_hosts).
     static var configFile: String? { ProcessInfo.processInfo.environment["RUNBOOK_SSH_CONFIG"] }
 
+    /// `RUNBOOK_SSH_CONTROL_DIR=DIR`: keep the master connections there for the next command.
+    static var keptControlDirectory: String? { ProcessInfo.processInfo.environment["RUNBOOK_SSH_CONTROL_DIR"].flatMap { $0.isEmpty ? nil : $0 } }
+
     package func carryOut(_ request: AgentRequest, archive: RunbookArchive, note: @escaping (String) -> Void,
                           receive: @escaping (AgentMessage, Data) throws -> Void, log: @escaping (String) -> Void) -> Ending {
         let connection: SSHConnection
         do {
-            connection = try SSHConnection(target: host.target, configFile: Self.configFile, become: become || host.become)
+            connection = try SSHConnection(target: host.target, configFile: Self.configFile, become: become || host.become,
+                                           keptControlDirectory: Self.keptControlDirectory)
         } catch {
             return .refused(Self.diagnostic(error))
         }

@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import RunbookModel
 import RunbookHost
 
@@ -11,12 +12,17 @@ import RunbookHost
 /// under the socket length limit whatever the host's name). `close()` ends the master with
 /// `ssh -O exit`; `ControlPersist=60` is only the backstop for a controller that was killed.
 /// `BatchMode=yes` makes a missing key or an unknown host key fail at once instead of prompting.
+///
+/// With a directory of the operator's own to keep the sockets in (`RUNBOOK_SSH_CONTROL_DIR`,
+/// private and short), the masters are left to `ControlPersist`: a plan and the apply that
+/// follows it within a minute share one handshake per host.
 public final class SSHConnection {
     public let target: SSHTarget
     /// `--become`: every command runs under `sudo -n`, which fails instead of asking for a password.
     public let become: Bool
     private let executable: String
-    private let controlDirectory: PrivateDirectory
+    private let controlDirectory: PrivateDirectory?
+    private let controlPath: String
     /// `-F FILE`: an ssh config of the caller's own, in place of ~/.ssh/config (the tests' known_hosts and key).
     private let configFile: String?
 
@@ -25,7 +31,7 @@ public final class SSHConnection {
         public var diagnostic: Diagnostic
     }
 
-    public init(target: SSHTarget, configFile: String?, become: Bool = false) throws {
+    public init(target: SSHTarget, configFile: String?, become: Bool = false, keptControlDirectory: String? = nil) throws {
         guard let executable = ProcessLauncher.program(named: "ssh") else {
             throw Diagnostic("there is no ssh program on this machine's PATH", origin: "--host \(target)",
                              hint: "--host runs the system's OpenSSH client: apt-get install openssh-client")
@@ -34,14 +40,20 @@ public final class SSHConnection {
         self.become = become
         self.executable = executable
         self.configFile = configFile
-        controlDirectory = try PrivateDirectory(prefix: "runbook-ssh")
+        if let kept = keptControlDirectory {
+            try Self.checkKept(kept)
+            (controlDirectory, controlPath) = (nil, "\(kept)/%C")
+        } else {
+            let made = try PrivateDirectory(prefix: "runbook-ssh")
+            (controlDirectory, controlPath) = (made, "\(made.path)/%C")
+        }
     }
 
     /// The options every ssh of this run takes, before the destination.
     var options: [String] {
         (configFile.map { ["-F", $0] } ?? [])
             + ["-o", "BatchMode=yes", "-o", "ControlMaster=auto", "-o", "ControlPersist=60",
-               "-o", "ControlPath=\(controlDirectory.path)/%C"]
+               "-o", "ControlPath=\(controlPath)"]
             + (target.port.map { ["-p", String($0)] } ?? [])
     }
 
@@ -72,9 +84,29 @@ public final class SSHConnection {
         return output
     }
 
-    /// Ends the master connection and removes its socket directory.
+    /// Ends the master connection and removes its socket directory; a kept one's master is left
+    /// for the next command.
     public func close() {
+        guard let controlDirectory else { return }
         _ = try? ProcessLauncher().run(executable: executable, arguments: options + ["-O", "exit", "--", target.destination])
         controlDirectory.remove()
+    }
+
+    /// A kept socket directory must be this user's alone, and short enough for a socket path:
+    /// ssh binds DIR/%C (40 characters) plus a 17-character suffix, under the limit of 108.
+    private static func checkKept(_ directory: String) throws {
+        var info = stat()
+        let origin = "RUNBOOK_SSH_CONTROL_DIR=\(directory)"
+        guard lstat(directory, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else {
+            throw Diagnostic("RUNBOOK_SSH_CONTROL_DIR names no directory", origin: origin, hint: "make it first: mkdir -m 700 \(directory)")
+        }
+        guard info.st_uid == UserAccounts.effectiveUID, info.st_mode & 0o077 == 0 else {
+            throw Diagnostic("RUNBOOK_SSH_CONTROL_DIR must be yours alone, for anyone who can reach its sockets can use your connections",
+                             origin: origin, hint: "chmod 700 \(directory), or name a directory of your own")
+        }
+        guard directory.utf8.count <= 49 else {
+            throw Diagnostic("RUNBOOK_SSH_CONTROL_DIR is \(directory.utf8.count) bytes long; a socket in it would pass the 108-byte limit",
+                             origin: origin, hint: "name a directory of at most 49 bytes, like ~/.ssh/cm")
+        }
     }
 }

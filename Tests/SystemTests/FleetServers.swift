@@ -69,6 +69,7 @@ final class FleetServers {
         precondition((1...200).contains(count), "a fleet has 1 to 200 servers, \(Self.subnet).11 to .210")
         try FreshServer.requireTools()
         try RequiredTools.require(["ip", "ss", "ssh", "ssh-keygen"])
+        try Self.allowInotifyInstances(for: count)
         self.release = release
         let golden = try GoldenImage(release: release).prepare()
         let started = Date()
@@ -293,6 +294,18 @@ final class FleetServers {
         chmod 440 /etc/sudoers.d/deploy
         systemctl enable --quiet ssh
         """
+
+    /// Each server's systemd and journald take inotify instances, about six in all, of the 128 the
+    /// kernel allows one user by default: past about 20 servers a systemd fails to start
+    /// ("Too many open files"). The limit is raised, never lowered, and only as far as needed.
+    private static func allowInotifyInstances(for count: Int) throws {
+        let file = "/proc/sys/fs/inotify/max_user_instances"
+        let current = Int((try? String(contentsOfFile: file, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "") ?? 0
+        let needed = 128 + count * 8
+        guard count > 16, current < needed else { return }
+        try Data("\(needed)\n".utf8).write(to: URL(fileURLWithPath: file))
+        print("fleet: raised fs.inotify.max_user_instances from \(current) to \(needed) for \(count) servers")
+    }
 
     // MARK: - Keys and threads
 
