@@ -9,9 +9,6 @@ import Glibc
 package struct DetachedProcess: Sendable {
     package let processID: pid_t
 
-    /// glibc's POSIX_SPAWN_SETSID (2.26 and later), which its header defines only under _GNU_SOURCE.
-    private static let setSessionFlag: Int32 = 0x80
-
     /// Starts `executable` with `input` on its standard input, its standard output appended to
     /// `output` and its standard error to `log` (both made 0600), holding the lock of `lockFile`.
     package static func start(executable: String, arguments: [String], environment: [String: String], input: Data,
@@ -31,24 +28,7 @@ package struct DetachedProcess: Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
         // The same open lock, so the child holds it once this process lets go of its descriptor.
         posix_spawn_file_actions_adddup2(&actions, lock, 3)
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        sigaddset(&defaults, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | Self.setSessionFlag))
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let (pid, spawned) = ProcessSpawn.start(executable, arguments, environment: environment, actions: &actions, detachment: .session)
         close(inputPipe[0])
         guard spawned == 0 else {
             close(inputPipe[1])

@@ -88,26 +88,7 @@ public struct ProcessLauncher: Sendable {
         posix_spawn_file_actions_adddup2(&actions, mergingOutput ? outputPipe[1] : errorPipe[1], 2)
         if script != nil { posix_spawn_file_actions_adddup2(&actions, scriptPipe[0], ShellCommand.scriptDescriptor) }
 
-        var merged = ProcessInfo.processInfo.environment
-        for (key, value) in environment { merged[key] = value }
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer {
-            argv.forEach { free($0) }
-            envp.forEach { free($0) }
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var defaultSignals = sigset_t()
-        sigemptyset(&defaultSignals)
-        sigaddset(&defaultSignals, SIGPIPE)
-        posix_spawnattr_setsigdefault(&attributes, &defaultSignals)
-        // Its own process group, so a timeout reaches everything it started.
-        posix_spawnattr_setpgroup(&attributes, 0)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP))
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
+        let (pid, spawned) = ProcessSpawn.start(executable, arguments, environment: environment, actions: &actions, detachment: .processGroup)
         for descriptor in [outputPipe[1], errorPipe[1], inputPipe[0], scriptPipe[0]] { close(descriptor) }
         guard spawned == 0 else {
             for descriptor in [outputPipe[0], errorPipe[0], inputPipe[1], scriptPipe[1]] { close(descriptor) }

@@ -260,6 +260,9 @@ public struct CommandLineOptions: Sendable {
         if stepMode && json {
             throw UsageError("--step asks at a terminal, so it cannot be combined with --json")
         }
+        if name == "apply", arguments.isEmpty, given.contains("--skip-stale") {
+            throw UsageError("--skip-stale is for apply FILE of a plan made with --host or --inventory", hint: "runbook apply FILE --skip-stale")
+        }
         if isRemote {
             let targets = inventory.map { "--inventory \($0)" } ?? "--host \(hosts[0])"
             for flag in ["--step", "--html"] where given.contains(flag) && !(flag == "--html" && hosts.count == 1 && inventory == nil) {
@@ -274,9 +277,6 @@ public struct CommandLineOptions: Sendable {
             for flag in ["--limit", "--parallel", "--serial", "--max-fail", "--become", "--skip-stale"] where given.contains(flag) {
                 throw UsageError("\(flag) chooses among servers, and no --host or --inventory names any", hint: "for example runbook \(name) --inventory hosts.ini \(flag) …")
             }
-        }
-        if name == "apply", arguments.isEmpty, given.contains("--skip-stale") {
-            throw UsageError("--skip-stale is for apply FILE of a plan made with --host or --inventory", hint: "runbook apply FILE --skip-stale")
         }
         if name == "apply", let file = arguments.first {
             for flag in ["--step", "--chapter", "--only"] where given.contains(flag) {

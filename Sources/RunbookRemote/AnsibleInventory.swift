@@ -86,15 +86,8 @@ enum AnsibleInventory {
                     problems.record(Diagnostic(error.message, at: at(first.column), hint: "a range is [01:50] or [a:f], like web[01:50].example.com"))
                     continue
                 }
-                var settings: [Setting] = []
-                for word in line.words.dropFirst() {
-                    guard let (name, value) = InventoryLine.assignment(word) else {
-                        problems.record(Diagnostic("expected NAME=VALUE after the host, not \(Diagnostic.shown(word.text))", at: at(word.column),
-                                                   hint: "a host's settings follow it on its line, like ansible_user=deploy"))
-                        continue
-                    }
-                    settings.append(Setting(name: name, value: value, location: at(word.column)))
-                }
+                let settings = line.settings(file: file, hint: "a host's settings follow it on its line, like ansible_user=deploy",
+                                             problems: &problems).map { Setting(name: $0.name, value: $0.value, location: $0.location) }
                 for name in names {
                     if hosts[name] == nil {
                         hostOrder.append(name)

@@ -84,15 +84,8 @@ public struct Inventory: Sendable {
                 continue
             }
             seen[first.text] = offset + 1
-            var variables: [VariableInput] = []
-            for word in line.words.dropFirst() {
-                guard let (name, value) = InventoryLine.assignment(word) else {
-                    problems.record(Diagnostic("expected NAME=VALUE after the host, not \(Diagnostic.shown(word.text))", at: at(word.column),
-                                               hint: "values follow the host on its line, like domain=web-1.example.com"))
-                    continue
-                }
-                variables.append(VariableInput(name: name, value: value, location: at(word.column)))
-            }
+            let variables = line.settings(file: file, hint: "values follow the host on its line, like domain=web-1.example.com",
+                                          problems: &problems).map { VariableInput(name: $0.name, value: $0.value, location: $0.location) }
             hosts.append(FleetHost(name: first.text, target: target, variables: variables))
         }
         try problems.throwIfAny()

@@ -46,6 +46,20 @@ struct InventoryLine {
         if let begun = start { words.append(Word(text: current, column: begun)) }
     }
 
+    /// The `NAME=VALUE` words after the host, with where each is; any other word is a problem,
+    /// recorded without its value.
+    func settings(file: String, hint: String, problems: inout DiagnosticCollector)
+        -> [(name: String, value: String, location: SourceLocation)] {
+        words.dropFirst().compactMap { word in
+            let location = SourceLocation(file: file, line: number, column: word.column)
+            guard let (name, value) = Self.assignment(word) else {
+                problems.record(Diagnostic("expected NAME=VALUE after the host, not \(Diagnostic.shown(word.text))", at: location, hint: hint))
+                return nil
+            }
+            return (name, value, location)
+        }
+    }
+
     /// `NAME=VALUE`, split at the first `=`; nil for a word without one, or with nothing before it.
     static func assignment(_ word: Word) -> (name: String, value: String)? {
         guard let equals = word.text.firstIndex(of: "="), equals != word.text.startIndex else { return nil }

@@ -1,6 +1,6 @@
 /// How a command ended on one host of a fleet: a row of the table `apply` ends with, and an entry
-/// of the `fleet` document (docs/JSON.md).
-package struct HostOutcome: Sendable {
+/// of the `fleet` document (docs/JSON.md), which says it in these keys.
+package struct HostOutcome: Sendable, Encodable {
     package enum Result: String, Codable, Sendable, CaseIterable {
         /// plan: nothing to change.
         case converged
@@ -58,6 +58,26 @@ package struct HostOutcome: Sendable {
     package var stale: [String] = []
     /// The host's own document (its plan, its apply, its listing), for `--json`.
     package var document: JSONValue?
+
+    // The document gives seconds to the millisecond, and no `stale` list for a host that has none.
+    package func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(host, forKey: .host)
+        try container.encode(result, forKey: .result)
+        try container.encodeIfPresent(exitCode, forKey: .exitCode)
+        try container.encodeIfPresent(changed, forKey: .changed)
+        try container.encodeIfPresent(unchanged, forKey: .unchanged)
+        try container.encodeIfPresent(failedStep, forKey: .failedStep)
+        try container.encode(DurationText.milliseconds(seconds), forKey: .seconds)
+        try container.encodeIfPresent(reason, forKey: .reason)
+        try container.encode(earlier, forKey: .earlier)
+        if !stale.isEmpty { try container.encode(stale, forKey: .stale) }
+        try container.encodeIfPresent(document, forKey: .document)
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case host, result, exitCode, changed, unchanged, failedStep, seconds, reason, earlier, stale, document
+    }
 
     package init(host: String, result: Result, exitCode: Int32? = nil, seconds: Double = 0, reason: String? = nil) {
         self.host = host

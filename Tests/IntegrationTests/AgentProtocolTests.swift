@@ -57,9 +57,9 @@ final class AgentProtocolTests: XCTestCase {
         request.command = "apply"
         let (result, messages) = try agent(try request.framed(with: archive))
         XCTAssertEqual(result.status, 0, result.all)
-        XCTAssertEqual(messages.first?["kind"] as? String, "hello")
+        XCTAssertEqual(messages.prefix(2).map { $0["kind"] as? String }, ["hello", "detached"])
         XCTAssertEqual(messages.suffix(2).map { $0["kind"] as? String }, ["applied", "exit"])
-        let events = messages.dropFirst().dropLast(2)
+        let events = messages.dropFirst(2).dropLast(2)
         XCTAssertFalse(events.isEmpty)
         XCTAssertTrue(events.allSatisfy { $0["kind"] as? String == "event" && $0["formatVersion"] as? String == "1.0" }, "\(events)")
 
@@ -70,6 +70,23 @@ final class AgentProtocolTests: XCTestCase {
         }
         let timeless = { (documents: [[String: Any]]) in documents.map { $0.filter { $0.key != "seconds" } as NSDictionary } }
         XCTAssertEqual(timeless(Array(events)), timeless(localEvents))
+
+        // No controller removed the run it read to the end (as one whose connection dropped):
+        // the next agent reports it once, and removes it.
+        let run = remoteRoot.appendingPathComponent("var/lib/runbook/runs/\(try XCTUnwrap(messages[1]["run"] as? String))")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: run.appendingPathComponent("events").path))
+        request.command = "plan"
+        let (next, reported) = try agent(try request.framed(with: archive))
+        XCTAssertEqual(next.status, 0, next.all)
+        XCTAssertEqual(reported.map { $0["kind"] as? String }, ["hello", "earlier", "plan", "exit"])
+        let earlier = try XCTUnwrap(reported[1]["earlier"] as? [String: Any])
+        XCTAssertEqual(earlier["command"] as? String, "apply")
+        XCTAssertEqual(earlier["state"] as? String, "finished")
+        XCTAssertEqual(earlier["changedSteps"] as? Int, 4)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: run.path), "a reported run was kept")
+        let (third, quiet) = try agent(try request.framed(with: archive))
+        XCTAssertEqual(third.status, 0, third.all)
+        XCTAssertEqual(quiet.map { $0["kind"] as? String }, ["hello", "plan", "exit"])
     }
 
     func testTheRunbookStreamIsATarThatGNUTarReads() throws {

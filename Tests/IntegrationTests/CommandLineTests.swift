@@ -80,7 +80,7 @@ final class CommandLineTests: XCTestCase {
         WrongLine(arguments: ["plan", "--host", "web-1:99999"], says: "--host has a port that is not a number from 1 to 65535"),
         WrongLine(arguments: ["plan", "--host", "web 1"], says: "--host has an empty or unusable host name"),
         WrongLine(arguments: ["apply", "--host", "web-1", "--step"], says: "--host web-1 does not take --step"),
-        WrongLine(arguments: ["plan", "--host", "web-1", "--out", "p.plan"], says: "--host web-1 does not take --out"),
+        WrongLine(arguments: ["apply", "--skip-stale"], says: "--skip-stale is for apply FILE of a plan made with --host or --inventory"),
         WrongLine(arguments: ["plan", "--inventory", "hosts.ini", "--html", "p.html"], says: "--inventory hosts.ini does not take --html"),
         WrongLine(arguments: ["apply", "--serial", "1,100%"], says: "--serial chooses among servers, and no --host or --inventory names any"),
         WrongLine(arguments: ["plan", "--host", "web-1", "--serial", "1"], says: "plan does not take --serial"),
