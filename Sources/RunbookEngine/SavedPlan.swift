@@ -118,17 +118,24 @@ public struct SavedPlan: Sendable, Codable, Equatable {
         } catch let error as DecodingError {
             throw Diagnostic("\(path.baseName) is not a saved plan: \(StateFile.describe(error, in: data))", origin: path, hint: hint)
         }
-        guard saved.format == format else {
+        try saved.check(in: path)
+        return saved
+    }
+
+    /// What `read` checks of a plan however it came: its format, its version and its id.
+    public func check(in path: String) throws {
+        let hint = "make a plan file with `runbook plan --out \(path)`"
+        let saved = self
+        guard saved.format == Self.format else {
             throw Diagnostic("\(path.baseName) is not a saved plan: its format is '\(saved.format)'", origin: path, hint: hint)
         }
-        guard saved.formatVersion.split(separator: ".").first == formatVersion.split(separator: ".").first else {
-            throw Diagnostic("\(path.baseName) is a saved plan of format \(saved.formatVersion), which this runbook (format \(formatVersion)) cannot read",
+        guard saved.formatVersion.split(separator: ".").first == Self.formatVersion.split(separator: ".").first else {
+            throw Diagnostic("\(path.baseName) is a saved plan of format \(saved.formatVersion), which this runbook (format \(Self.formatVersion)) cannot read",
                              origin: path, hint: "apply it with the runbook that made it (\(saved.runbookVersion)), or plan again")
         }
         guard saved.id.utf8.count == 32, isLowercaseHexadecimal(saved.id.utf8) else {
             throw Diagnostic("\(path.baseName) is not a saved plan: its id '\(Diagnostic.shown(saved.id, quoted: false))' is not one runbook makes",
                              origin: path, hint: hint)
         }
-        return saved
     }
 }

@@ -20,4 +20,19 @@ package struct PrivateDirectory: Sendable {
     package func remove() {
         try? FileManager.default.removeItem(atPath: path)
     }
+
+    /// Removes this user's empty directories of `prefix` older than `seconds`: what a runbook
+    /// that was killed left. A directory a running one still uses holds its socket, and rmdir
+    /// removes only an empty one.
+    package static func sweep(prefix: String, olderThan seconds: Int) {
+        let base = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"].flatMap { isDirectory($0) ? $0 : nil } ?? "/tmp"
+        let now = time(nil)
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [] where name.hasPrefix(prefix + ".") {
+            var info = stat()
+            let path = "\(base)/\(name)"
+            guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFDIR, info.st_uid == geteuid(),
+                  now - info.st_mtim.tv_sec > seconds else { continue }
+            rmdir(path)
+        }
+    }
 }

@@ -132,10 +132,10 @@ package struct AgentCommand {
         var exitCode: Int32?
         var ended = false
         while true {
-            if let status = worker.exitStatus() {
+            // One more pass after it ended, for what it wrote last.
+            if worker.exitStatus() != nil {
                 if ended { break }
                 ended = true
-                if status != 0, exitCode == nil { console.error("runbook agent: the \(request.command) process ended with status \(status)") }
             }
             // The controller is gone: leave the command to finish, and its answer for the next agent.
             var output = pollfd(fd: STDOUT_FILENO, events: 0, revents: 0)
@@ -184,10 +184,7 @@ package struct AgentCommand {
 
     /// Tells the controller, once, of each command whose connection dropped since the last agent ran here.
     private func reportUnattended(_ runs: AgentRuns) {
-        for (run, earlier) in runs.unattended() {
-            send(.earlier(earlier))
-            if earlier.state != .running { runs.remove(run) }
-        }
+        runs.reportUnattended { send(.earlier($0)) }
     }
 
     /// The request's command and target as the local command line would give them, checked by

@@ -263,6 +263,9 @@ public struct CommandLineOptions: Sendable {
         if name == "apply", arguments.isEmpty, given.contains("--skip-stale") {
             throw UsageError("--skip-stale is for apply FILE of a plan made with --host or --inventory", hint: "runbook apply FILE --skip-stale")
         }
+        if let twice = hosts.first(where: { host in hosts.filter { $0 == host }.count > 1 }) {
+            throw UsageError("--host \(twice) is given twice", hint: "name each host once")
+        }
         if isRemote {
             let targets = inventory.map { "--inventory \($0)" } ?? "--host \(hosts[0])"
             for flag in ["--step", "--html"] where given.contains(flag) && !(flag == "--html" && hosts.count == 1 && inventory == nil) {

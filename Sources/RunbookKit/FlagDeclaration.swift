@@ -62,7 +62,7 @@ package struct FlagDeclaration: Sendable {
         details: "HOST is [USER@]NAME[:PORT], a name ssh reaches (your ~/.ssh/config applies; BatchMode, so a key must work "
             + "without a prompt). The first run sends this runbook binary there, by its sha256, into the state directory's bin/; "
             + "the runbook folder and the values, secrets included, go on ssh's standard input, never on a command line. "
-            + "--root and --state-dir are the server's. Not with --step or --out; docs/REMOTE.md describes it.")
+            + "--root and --state-dir are the server's. Not with --step; docs/REMOTE.md describes it, docs/FLEET.md many hosts.")
     package static let inventory = FlagDeclaration(
         "--inventory", value: "FILE", "Carry the command out on the servers FILE names",
         details: "One host a line as --host writes it, then its NAME=VALUE values; or an Ansible INI inventory (groups, "

@@ -25,7 +25,8 @@ package struct FleetCommand: Sendable {
     package func run() throws -> ExitCode {
         let (hosts, isAnsible) = try targets()
         let command = options.command!
-        let readsRunbook = command != "snapshots"
+        // A rollback needs no runbook (its handlers are in the snapshot), as locally.
+        let readsRunbook = command != "snapshots" && !(command == "rollback" && !isDirectory(options.runbook))
         var declared: [VariableDeclaration] = []
         var archive = RunbookArchive.empty
         var given: [VariableInput] = []
@@ -76,6 +77,7 @@ package struct FleetCommand: Sendable {
             throw Diagnostic("the host \(host.name) is named twice", origin: options.inventory.map { "--inventory \($0)" } ?? "--host \(host.name)",
                              hint: "name each host once, with --host or in the inventory")
         }
+        if groups["all"] == nil { groups["all"] = hosts.map(\.name) }
         guard let limit = options.limit else { return (hosts, isAnsible) }
         return (try limit.select(from: hosts, groups: groups, origin: options.inventory ?? "the --host list"), isAnsible)
     }
@@ -138,12 +140,10 @@ extension FleetCommand {
         let archive = try RunbookArchive.make(directory: runbook)
         let binary = try RemoteAgent.OwnBinary.read()
         let requests = entries.map { entry in
-            var request = AgentRequest(command: "apply", runbook: runbook, root: options.root ?? Self.root(of: entry.plan),
-                                       stateDirectory: options.stateDirectory, chapters: [], only: [], atomic: options.atomic,
-                                       json: options.json, variables: given, archive: archive)
-            if options.stateDirectory == nil, entry.plan.target.stateDirectory != request.serverStateDirectory {
-                request.stateDirectory = entry.plan.target.stateDirectory
-            }
+            // --root and --state-dir as given now, never read from the file: each host checks its
+            // part's target against them, so an edited target is a stale part, not another target.
+            var request = AgentRequest(command: "apply", runbook: runbook, root: options.root, stateDirectory: options.stateDirectory,
+                                       chapters: [], only: [], atomic: options.atomic, json: options.json, variables: given, archive: archive)
             request.savedPlan = entry.plan
             request.savedPlanFile = file
             return request
@@ -174,11 +174,6 @@ extension FleetCommand {
         var freshRequests = fresh.map { requests[$0] }
         for index in freshRequests.indices { freshRequests[index].checkOnly = false }
         return FleetOutput(options: options, console: console).carryOut(fresh.map { runs[$0] }, freshRequests, archive: archive, decided: decided)
-    }
-
-    /// `--root DIR` as the plan was made with it: its target says so.
-    private static func root(of plan: SavedPlan) -> String? {
-        plan.target.host.hasPrefix("--root ") ? String(plan.target.host.dropFirst("--root ".count)) : nil
     }
 
     /// Each host checks its part, at most `--parallel` at once; `done` when it still holds.

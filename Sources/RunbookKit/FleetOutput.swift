@@ -31,7 +31,7 @@ package struct FleetOutput: Sendable {
         let batches = command == "apply" ? options.rollout.batches(of: runs.count) : [0..<runs.count]
         do {
             let batching = batches.count > 1 ? ", in \(batches.count) batches of \(batches.map { String($0.count) }.joined(separator: ", "))" : ""
-            console.error("\(Self.gerund(command)) \(runs.count) hosts, at most \(options.parallel) at once\(batching).")
+            console.error("\(Self.gerund(command)) \(runs.count) host\(runs.count == 1 ? "" : "s"), at most \(options.parallel) at once\(batching).")
         }
         var calledOff: Int?
         for (number, batch) in batches.enumerated() {
@@ -127,7 +127,7 @@ package struct FleetOutput: Sendable {
                 guard let applied = message.outcome else { return }
                 outcome.changed = applied.changedSteps
                 outcome.result = applied.failure == nil ? .applied : .failed
-                if let failure = applied.failure { outcome.reason = String(failure.prefix { $0 != "\n" }) }
+                if let failure = applied.failure { outcome.reason = failure }
                 if options.json { outcome.document = try JSONValue(parsing: try JSONOutput.text(ApplyDocument(applied, retry: nil, plan: nil))) }
             case "output":
                 if message.standardError == true {
@@ -181,8 +181,9 @@ package struct FleetOutput: Sendable {
     /// The fleet's exit code: 1 when a host had an error (or, when every host that had one
     /// exited alike, that code: 3 for stale, 64 for a selection none has); else 69 when one could
     /// not be reached or was lost; else 75 when one was locked; else 2 when a plan has changes.
+    /// A host that was not started counts as what called its batch off.
     static func exitCode(_ outcomes: [HostOutcome]) -> ExitCode {
-        let failed = outcomes.filter { $0.result == .failed || $0.result == .notStarted || $0.result == .stale }
+        let failed = outcomes.filter { $0.result == .failed || $0.result == .stale }
         if !failed.isEmpty {
             let codes = Set(failed.map { $0.exitCode ?? ExitCode.failure.rawValue })
             return codes.count == 1 ? ExitCode(rawValue: codes.first!) ?? .failure : .failure
@@ -198,7 +199,7 @@ package struct FleetOutput: Sendable {
         case "apply": "Applying to"
         case "rollback": "Rolling back"
         case "snapshots": "Listing the snapshots of"
-        default: "Listing the variables of"
+        default: "Listing the variables of"  // vars, and vars --forget, which lists after it forgets
         }
     }
 

@@ -118,8 +118,11 @@ package struct Session {
     /// `prepare()` to add its own to; `vars` reports them.
     package func resolve(after earlier: [VariableInput] = []) throws -> (Runbook, PartialResolution, DiagnosticCollector) {
         var problems = DiagnosticCollector()
-        let (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook)
+        var (runbook, loadProblems) = try RunbookLoader(displayDirectory: options.runbook)
             .loadAsFarAsPossible(directory: runbookDirectory ?? options.runbook)
+        // A runbook read from elsewhere (the agent's copy) is named, in plans, snapshots and
+        // messages, as the operator named it.
+        if runbookDirectory != nil { runbook.directory = options.runbook }
         problems.record(contentsOf: loadProblems)
         let (given, givenProblems) = try givenVariables(after: earlier)
         problems.record(contentsOf: givenProblems)

@@ -36,7 +36,8 @@ public struct AgentRuns: Sendable {
         public var relayLock: String { "\(path)/relay.lock" }
     }
 
-    /// A new run's directory, its record written.
+    /// A new run's directory, its relay lock held by this process for as long as it lives (taken
+    /// before the record is written, so no other agent ever sees the run unattended), its record written.
     public func create(command: String, startedAt: String) throws -> Run {
         // Private, as runbook makes its state directory (the binary's upload made it, as a rule).
         for path in [stateDirectory, directory] where !isDirectory(path) {
@@ -49,6 +50,9 @@ public struct AgentRuns: Sendable {
         var template = Array("\(directory)/run-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw HostError(path: directory, operation: "make a run directory", errno: errno) }
         let run = Run(path: String(cString: made))
+        guard DetachedProcess.holdForLife(run.relayLock) != nil else {
+            throw HostError(path: run.relayLock, operation: "lock", errno: errno)
+        }
         let record = try JSONEncoder().encode(Record(command: command, startedAt: startedAt))
         guard FileManager.default.createFile(atPath: "\(run.path)/run.json", contents: record, attributes: [.posixPermissions: 0o600]) else {
             throw HostError(path: "\(run.path)/run.json", operation: "write", errno: errno)
@@ -56,16 +60,20 @@ public struct AgentRuns: Sendable {
         return run
     }
 
-    /// Runs whose answer no agent is relaying: reported by the caller, then ``remove(_:)``d,
-    /// unless still running.
-    public func unattended() -> [(Run, EarlierRun)] {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter { $0.hasPrefix("run-") }.sorted()
-        return names.compactMap { name in
+    /// Hands `report` each run whose answer no agent is relaying, once: it is removed after,
+    /// unless still running. Each is held by its relay lock meanwhile, so two agents starting at
+    /// once never both report one.
+    public func reportUnattended(_ report: (EarlierRun) -> Void) {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).filter(Self.isRunName).sorted()
+        for name in names {
             let run = Run(path: "\(directory)/\(name)")
-            guard !DetachedProcess.holdsLock(run.relayLock),
-                  let data = FileManager.default.contents(atPath: "\(run.path)/run.json"),
-                  let record = try? JSONDecoder().decode(Record.self, from: data) else { return nil }
-            return (run, EarlierRun(record: record, running: DetachedProcess.holdsLock(run.workerLock), events: events(of: run)))
+            guard let held = DetachedProcess.holdForLife(run.relayLock) else { continue }
+            defer { close(held) }
+            guard let data = FileManager.default.contents(atPath: "\(run.path)/run.json"),
+                  let record = try? JSONDecoder().decode(Record.self, from: data) else { continue }
+            let earlier = EarlierRun(record: record, running: DetachedProcess.holdsLock(run.workerLock), events: events(of: run))
+            report(earlier)
+            if earlier.state != .running { remove(run) }
         }
     }
 
@@ -81,7 +89,7 @@ public struct AgentRuns: Sendable {
 
     /// The shell command that removes a run whose answer reached the controller.
     public func removal(of name: String) -> String? {
-        Self.isRunName(name) ? "rm -rf -- '\(directory)/\(name)'" : nil
+        Self.isRunName(name) ? "rm -rf -- \(ShellWord.quoted("\(directory)/\(name)"))" : nil
     }
 
     /// Every whole line of the run's answer.

@@ -61,7 +61,7 @@ enum AnsibleInventory {
                 let parts = heading.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
                 guard parts.count <= 2, isGroupName(parts[0]), parts.count == 1 || ["vars", "children"].contains(parts[1]) else {
                     problems.record(Diagnostic("\(Diagnostic.shown(heading)) is not a section runbook knows", at: at(1),
-                                               hint: "write [group], [group:vars] or [group:children]; a group name is letters, digits and _"))
+                                               hint: "write [group], [group:vars] or [group:children]; a group name is letters, digits, _ and -"))
                     continue
                 }
                 noteGroup(parts[0])
@@ -81,7 +81,8 @@ enum AnsibleInventory {
                 noteGroup(group)
                 let names: [String]
                 do {
-                    names = try expand(first.text)
+                    var budget = Self.mostHosts
+                    names = try expand(first.text, budget: &budget)
                 } catch {
                     problems.record(Diagnostic(error.message, at: at(first.column), hint: "a range is [01:50] or [a:f], like web[01:50].example.com"))
                     continue
@@ -105,8 +106,9 @@ enum AnsibleInventory {
                 }
                 groupVariables[group, default: []].append(Setting(name: name, value: value, location: at(first.column)))
             case .children(let group):
-                guard line.words.count == 1, isGroupName(first.text) else {
-                    problems.record(Diagnostic("a line of [\(group):children] is one group name", at: at(first.column),
+                guard line.words.count == 1, isGroupName(first.text), first.text != "all" else {
+                    problems.record(Diagnostic(first.text == "all" ? "all holds every group, so it is no group's child"
+                                               : "a line of [\(group):children] is one group name", at: at(first.column),
                                                hint: "the group's own hosts go under [\(group)]"))
                     continue
                 }
@@ -131,12 +133,18 @@ enum AnsibleInventory {
             return found
         }
         func ancestors(of group: String) -> Set<String> {
-            (parents[group] ?? []).reduce(into: [group]) { $0.formUnion(ancestors(of: $1)) }
+            var found: Set<String> = [group]
+            var pending = [group]
+            while let next = pending.popLast() {
+                for parent in parents[next] ?? [] where found.insert(parent).inserted { pending.append(parent) }
+            }
+            return found
         }
 
         for group in groupOrder { _ = try depth(group, []) }
         var members: [String: [String]] = [:]
         var fleet: [FleetHost] = []
+        var named: [String: SourceLocation] = [:]
         var ignored: Set<String> = []
         for name in hostOrder {
             let entry = hosts[name]!
@@ -154,6 +162,12 @@ enum AnsibleInventory {
             let user = value(["ansible_user", "ansible_ssh_user"])
             let port = value(["ansible_port", "ansible_ssh_port"])
             let (hostName, namedPort) = splitPort(name)
+            if let first = named[hostName] {
+                problems.record(Diagnostic("the host \(hostName) is named twice, on two ports", at: entry.location,
+                                           hint: "it is first named at \(first); give its port once, with ansible_port"))
+                continue
+            }
+            named[hostName] = entry.location
             var written = address?.value ?? hostName
             if written.contains(":") { written = "[\(written)]" }
             let portText = port?.value ?? namedPort
@@ -194,9 +208,17 @@ enum AnsibleInventory {
 
     struct BadRange: Error { var message: String }
 
+    /// The most hosts one line may name, its ranges multiplied.
+    static let mostHosts = 100_000
+
     /// `web[01:03]` is web01, web02, web03; `db-[a:c]` is db-a, db-b, db-c; `[1:9:2]` steps by 2.
-    static func expand(_ pattern: String) throws(BadRange) -> [String] {
-        guard let open = pattern.firstIndex(of: "[") else { return [pattern] }
+    /// `budget` is how many names may still be made.
+    static func expand(_ pattern: String, budget: inout Int) throws(BadRange) -> [String] {
+        guard let open = pattern.firstIndex(of: "[") else {
+            budget -= 1
+            guard budget >= 0 else { throw BadRange(message: "the host ranges of this line name more than \(mostHosts) hosts") }
+            return [pattern]
+        }
         guard let close = pattern[open...].firstIndex(of: "]") else { throw BadRange(message: "the host range has a '[' with no ']'") }
         let head = String(pattern[..<open])
         let tail = String(pattern[pattern.index(after: close)...])
@@ -219,7 +241,7 @@ enum AnsibleInventory {
             throw BadRange(message: "the host range is neither numbers like [01:50] nor letters like [a:f]")
         }
         var expanded: [String] = []
-        for item in items { expanded += try expand(head + item + tail) }
+        for item in items { expanded += try expand(head + item + tail, budget: &budget) }
         return expanded
     }
 }

@@ -13,13 +13,15 @@ struct BinaryShipment {
     /// The state directory on the server, as the agent will use it.
     var stateDirectory: String
     var sha256: String
+    /// Its length: a file of that name and another length was cut short, and is sent again.
+    var size: Int
 
     var directory: String { "\(stateDirectory)/bin" }
     var remotePath: String { "\(directory)/runbook-\(sha256)" }
 
-    /// Prints the architecture, then `present` or `absent`.
+    /// Prints the architecture, then `present` or `absent` (also for a file of another length).
     var probeScript: String {
-        "uname -m; if test -x \(quoted(remotePath)); then echo present; else echo absent; fi"
+        "uname -m; if test -x \(quoted(remotePath)) && test \"$(wc -c < \(quoted(remotePath)))\" = \(size); then echo present; else echo absent; fi"
     }
 
     /// The parents are made as usual; the state directory and bin/ private, as runbook makes its state.

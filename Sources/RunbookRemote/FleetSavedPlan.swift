@@ -54,12 +54,25 @@ public struct FleetSavedPlan: Sendable, Codable {
             throw Diagnostic("\(path) is a fleet plan of format \(probe.formatVersion), which this runbook (format \(formatVersion)) cannot read",
                              origin: path, hint: "apply it with the runbook that made it, or plan again")
         }
+        let fleetPlan: FleetSavedPlan
         do {
-            return try JSONDecoder().decode(FleetSavedPlan.self, from: data)
+            fleetPlan = try JSONDecoder().decode(FleetSavedPlan.self, from: data)
         } catch {
             throw Diagnostic("\(path) is not a fleet plan runbook can read: \(error)", origin: path,
                              hint: "make one with `runbook plan --inventory FILE --out \(path)`")
         }
+        guard !fleetPlan.hosts.isEmpty else {
+            throw Diagnostic("\(path) is a fleet plan of no host", origin: path, hint: "plan again with `runbook plan --inventory FILE --out \(path)`")
+        }
+        var seen: Set<String> = []
+        for entry in fleetPlan.hosts {
+            guard seen.insert(entry.host).inserted else {
+                throw Diagnostic("\(path) holds two plans for \(Diagnostic.shown(entry.host))", origin: path,
+                                 hint: "a fleet plan holds one plan a host; plan again")
+            }
+            try entry.plan.check(in: path)
+        }
+        return fleetPlan
     }
 
     private struct FormatOnly: Decodable {

@@ -53,7 +53,8 @@ struct InventoryLine {
         words.dropFirst().compactMap { word in
             let location = SourceLocation(file: file, line: number, column: word.column)
             guard let (name, value) = Self.assignment(word) else {
-                problems.record(Diagnostic("expected NAME=VALUE after the host, not \(Diagnostic.shown(word.text))", at: location, hint: hint))
+                // The word may be a value that lost its name, a secret: it is not repeated.
+                problems.record(Diagnostic("expected NAME=VALUE after the host, and this word has no '='", at: location, hint: hint))
                 return nil
             }
             return (name, value, location)

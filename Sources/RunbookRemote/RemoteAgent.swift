@@ -36,7 +36,7 @@ public struct RemoteAgent {
     /// Probes the server and sends the binary when it lacks it. Refuses a server of another architecture.
     public func ship(_ own: OwnBinary) throws -> (shipping: Shipping, binary: String) {
         let binary = own.bytes
-        let shipment = BinaryShipment(stateDirectory: stateDirectory, sha256: own.sha256)
+        let shipment = BinaryShipment(stateDirectory: stateDirectory, sha256: own.sha256, size: own.bytes.count)
         let probed = try connection.run(shipment.probeScript, input: nil)
         guard probed.status == 0, let probe = BinaryShipment.probe(from: String(decoding: probed.standardOutput, as: UTF8.self)) else {
             throw failure("did not answer the first probe (`uname -m`, `test -x`)", probed, hint: Self.toolsHint)
@@ -106,6 +106,11 @@ public struct RemoteAgent {
             }
         } catch let unreachable as SSHConnection.Unreachable where greeted {
             throw ConnectionLost(diagnostic: unreachable.diagnostic)
+        } catch let unreachable as SSHConnection.Unreachable where unreachable.said.isEmpty {
+            // The probe reached the host a moment ago, and ssh says nothing of its own: the
+            // agent was killed before it answered (ssh exits 255 then too).
+            throw Diagnostic("the runbook on \(connection.target) ended before it answered: it was killed, or its binary \(binary) is damaged",
+                             origin: "--host \(connection.target)", hint: "remove that file on the host; the next run sends it again")
         }
         for (index, rest) in pending.enumerated() where !rest.isEmpty { take(rest, fromStandardError: index == 1) }
         if let problem { throw problem }
@@ -124,7 +129,7 @@ public struct RemoteAgent {
     private static let toolsHint = "the server needs a POSIX shell with uname, mktemp, sha256sum and sync (coreutils)"
 
     private func failure(_ what: String, _ output: ProcessLauncher.Output, hint: String) -> Diagnostic {
-        let said = String(decoding: output.standardError, as: UTF8.self).lines(omittingEmpty: true).suffix(3).joined(separator: "; ")
+        let said = SSHConnection.lastWords(output.standardError)
         return Diagnostic("\(connection.target) \(what) (exit \(output.status)\(said.isEmpty ? "" : ": \(said)"))", origin: "--host \(connection.target)",
                           hint: hint)
     }

@@ -28,6 +28,8 @@ public final class SSHConnection {
 
     /// ssh could not reach the host, or stopped talking to it: its exit 255.
     public struct Unreachable: Error {
+        /// What ssh said on standard error; empty when the remote command was killed by a signal.
+        public var said: String
         public var diagnostic: Diagnostic
     }
 
@@ -44,6 +46,7 @@ public final class SSHConnection {
             try Self.checkKept(kept)
             (controlDirectory, controlPath) = (nil, "\(kept)/%C")
         } else {
+            PrivateDirectory.sweep(prefix: "runbook-ssh", olderThan: 120)
             let made = try PrivateDirectory(prefix: "runbook-ssh")
             (controlDirectory, controlPath) = (made, "\(made.path)/%C")
         }
@@ -67,10 +70,10 @@ public final class SSHConnection {
         let remote = become ? "sudo -n -- sh -c \(ShellWord.quoted(command))" : command
         let output = try ProcessLauncher().run(executable: executable, arguments: options + ["--", target.destination, remote],
                                                input: input, onOutput: onOutput)
-        let said = String(decoding: output.standardError, as: UTF8.self).lines(omittingEmpty: true).suffix(3).joined(separator: "; ")
+        let said = Self.lastWords(output.standardError)
         guard output.status != 255 else {
-            throw Unreachable(diagnostic: Diagnostic("cannot reach \(target) over ssh: \(said.isEmpty ? "ssh exited 255" : said)", origin: "--host \(target)",
-                                                     hint: "check that `ssh \(target.destination)` logs in without a prompt: a key ssh can use, and the host's key in known_hosts"))
+            throw Unreachable(said: said, diagnostic: Diagnostic("cannot reach \(target) over ssh: \(said.isEmpty ? "ssh exited 255" : said)", origin: "--host \(target)",
+                                                     hint: "check that `ssh \(target.port.map { "-p \($0) " } ?? "")\(target.destination)` logs in without a prompt: a key ssh can use, and the host's key in known_hosts"))
         }
         if become, output.status == 1, said.contains("sudo: a password is required") || said.contains("sudo: a terminal is required") {
             let user = target.user ?? "the login user"
@@ -90,6 +93,13 @@ public final class SSHConnection {
         guard let controlDirectory else { return }
         _ = try? ProcessLauncher().run(executable: executable, arguments: options + ["-O", "exit", "--", target.destination])
         controlDirectory.remove()
+    }
+
+    /// The last three lines a program said on standard error, one line, without the carriage
+    /// returns ssh ends its lines with.
+    public static func lastWords(_ standardError: Data) -> String {
+        String(decoding: standardError, as: UTF8.self).lines(omittingEmpty: true).map { String($0).replacingEvery("\r", with: "").trimmingBlanks() }
+            .filter { !$0.isEmpty }.suffix(3).joined(separator: "; ")
     }
 
     /// A kept socket directory must be this user's alone, and short enough for a socket path:

@@ -59,7 +59,7 @@ package struct FleetTextRenderer {
     package func summary(_ outcomes: [HostOutcome], command: String, seconds: Double) -> String {
         let counts = HostOutcome.Result.allCases.compactMap { result -> String? in
             let count = outcomes.filter { $0.result == result }.count
-            return count == 0 ? nil : "\(count) \(result.words)"
+            return count == 0 ? nil : "\(count) \(result == .changesPending ? "with changes pending" : result.words)"
         }
         let changed = outcomes.compactMap(\.changed).reduce(0, +)
         let verb = command == "plan" ? "with changes" : "changed"
@@ -68,8 +68,13 @@ package struct FleetTextRenderer {
         return outcomes.contains { $0.result.isFailure } ? style.bold(line) : line
     }
 
-    /// What a host that did not do what was asked says about it, one line each.
+    /// What a host that did not do what was asked says about it: a line each, and under it the
+    /// rest of what it said (a failed step's output).
     package func reasons(_ outcomes: [HostOutcome]) -> [String] {
-        outcomes.compactMap { outcome in outcome.reason.map { "\(outcome.host): \(outcome.result.words): \($0)" } }
+        outcomes.flatMap { outcome -> [String] in
+            guard let reason = outcome.reason else { return [] }
+            let lines = reason.split(separator: "\n", omittingEmptySubsequences: false)
+            return ["\(outcome.host): \(outcome.result.words): \(lines[0])"] + lines.dropFirst().map { "    \($0)" }
+        }
     }
 }

@@ -151,4 +151,40 @@ final class AgentProtocolTests: XCTestCase {
         XCTAssertFalse(result.all.contains(secret), result.all)
         XCTAssertTrue(result.stdout.contains("test ******** = never-********"), result.stdout)
     }
+
+    /// A changing command that is still being relayed is nobody's dropped connection: an agent
+    /// that starts meanwhile says nothing of it (the reviewer saw one that did), and removes nothing.
+    func testAnApplyStillRelayedIsNotReportedAsDroppedByAnotherAgent() throws {
+        let base = try makeTemporaryDirectory(self, "agent-relay")
+        let fleet = RunbookBinary.fixtures.appendingPathComponent("runbooks/fleet").path
+        let archive = try RunbookArchive.make(directory: fleet)
+        let values = ["base": base.appendingPathComponent("live").path, "pause": "3", "token": "agent-relay-token-0123456789"]
+        var apply = AgentRequest(command: "apply", runbook: "fleet", root: nil, stateDirectory: base.appendingPathComponent("state").path,
+                                 chapters: [], only: [], atomic: false,
+                                 variables: values.map { VariableInput(name: $0.key, value: $0.value, location: nil) }, archive: archive)
+        let input = try apply.framed(with: archive)
+        let first = DispatchQueue(label: "first agent")
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var firstOutput: ProcessLauncher.Output?
+        let binary = RunbookBinary.path
+        first.async {
+            firstOutput = try? ProcessLauncher().run(executable: binary, arguments: ["agent"], input: input)
+            done.signal()
+        }
+        // While the first runs its slow step, a plan on the same state directory.
+        let slept = base.appendingPathComponent("live/token.conf").path
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: slept), Date() < deadline { usleep(20_000) }
+        apply.command = "plan"
+        let (during, messages) = try agent(try apply.framed(with: archive))
+        XCTAssertEqual(during.status, 2, during.all)
+        XCTAssertEqual(messages.map { $0["kind"] as? String }, ["hello", "plan", "exit"], "a relayed apply was reported: \(during.stdout)")
+        XCTAssertEqual(done.wait(timeout: .now() + 30), .success)
+        let output = try XCTUnwrap(firstOutput)
+        XCTAssertEqual(output.status, 0, String(decoding: output.standardError, as: UTF8.self))
+        let kinds = String(decoding: output.standardOutput, as: UTF8.self).split(separator: "\n").suffix(2).map {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["kind"] as? String
+        }
+        XCTAssertEqual(kinds, ["applied", "exit"])
+    }
 }

@@ -72,6 +72,12 @@ final class FleetTargetsTests: XCTestCase {
             ("web-1\n-oProxyCommand=sh", "hosts.txt:2:1"),
             ("web-1\nweb-1 x=1", "hosts.txt:2:1"),
             ("# nothing\n", "hosts.txt"),
+            ("[all]\nh1\n[all:children]\nall", "hosts.ini:4:1"),
+            ("[web]\nh1\n[web:children]\nall", "hosts.ini:4:1"),
+            ("[web]\nw[1:99999]x[1:99999]", "hosts.ini:2:1"),
+            ("[web]\nh1:2222\nh1:22", "hosts.ini:3:1"),
+            ("h1 token s3cret-value", "hosts.txt:1:10"),
+            ("[web]\nh1 token s3cret-value", "hosts.ini:2:10"),
         ]
         for (text, location) in cases {
             let file = text.contains("[") ? "hosts.ini" : "hosts.txt"

@@ -20,6 +20,11 @@ final class RemoteTransportTests: XCTestCase {
         }
     }
 
+    func testSSHsWordsAreShownWithoutItsCarriageReturns() {
+        let said = Data("Warning: something\r\nssh: connect to host 10.0.0.7 port 22: Connection refused\r\n".utf8)
+        XCTAssertEqual(SSHConnection.lastWords(said), "Warning: something; ssh: connect to host 10.0.0.7 port 22: Connection refused")
+    }
+
     func testTheStreamIsTheSameBytesForTheSameFilesAndUnpacksToThem() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("archive-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }

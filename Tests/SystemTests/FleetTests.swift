@@ -72,7 +72,7 @@ final class FleetTests: XCTestCase {
         // Five fresh servers with the same values: one plan, under all five names.
         XCTAssertTrue(plan.stdout.hasPrefix("Plan for \(fixture) on 5 hosts with one plan (web-1, web-2, web-3, web-4, web-5)\n"), plan.stdout)
         XCTAssertEqual(plan.stdout.components(separatedBy: "Plan for ").count, 2, plan.stdout)
-        XCTAssertTrue(plan.stdout.contains("\n5 hosts: 5 changes pending; 20 steps with changes; took "), plan.stdout)
+        XCTAssertTrue(plan.stdout.contains("\n5 hosts: 5 with changes pending; 20 steps with changes; took "), plan.stdout)
         for name in names { XCTAssertTrue(plan.stderr.contains("\(name)  Sent this runbook to \(name) ("), plan.stderr) }
         let sentByPlan = try fleet.servers.map { try fleet.bytesSent(to: $0) }
         let binarySize = try Data(contentsOf: URL(fileURLWithPath: try ReleaseBinary.path("runbook"))).count
