@@ -25,7 +25,7 @@ final class FleetTests: XCTestCase {
     }
 
     override func tearDown() {
-        if let fleet, testRun?.hasSucceeded == false {
+        if let fleet, (testRun?.totalFailureCount ?? 0) > 0 {
             for server in fleet.servers { print("---- \(server.name) ----\n\(server.instance.transcript)") }
         }
         fleet?.tearDown()

@@ -19,8 +19,8 @@ import RunbookTestSupport
 ///
 /// It is reused while the `.complete` marker names the current recipe, and rebuilt (40 s to
 /// 3 min, depending on the mirror) when the marker is missing or older. `RUNBOOK_GOLDEN_REBUILD=1`
-/// rebuilds it on every `prepare()`, which a test run calls once per release. The cache
-/// directory is `RUNBOOK_TEST_CACHE` if set.
+/// rebuilds it once per test run and release, at its first `prepare()`: every fleet and every
+/// fresh server of the run boots from that one. The cache directory is `RUNBOOK_TEST_CACHE` if set.
 struct GoldenImage {
     let release: DebianRelease
 
@@ -41,15 +41,22 @@ struct GoldenImage {
     var marker: URL { Self.cache.appendingPathComponent("\(name).complete") }
     var log: URL { Self.cache.appendingPathComponent("\(name).log") }
 
+    /// The releases this test process has built already.
+    nonisolated(unsafe) private static var builtThisRun: Set<DebianRelease> = []
+    private static let building = NSLock()
+
     var isComplete: Bool {
-        guard ProcessInfo.processInfo.environment["RUNBOOK_GOLDEN_REBUILD"] != "1",
+        guard ProcessInfo.processInfo.environment["RUNBOOK_GOLDEN_REBUILD"] != "1" || Self.builtThisRun.contains(release),
               let written = try? String(contentsOf: marker, encoding: .utf8) else { return false }
         return written.hasPrefix(recipe + "\n") && FileManager.default.fileExists(atPath: directory.appendingPathComponent("usr/lib/systemd/systemd").path)
     }
 
     /// The image's directory, built first if it is missing or incomplete.
     func prepare() throws -> URL {
+        Self.building.lock()
+        defer { Self.building.unlock() }
         if isComplete { return directory }
+        defer { Self.builtThisRun.insert(release) }
         try FileManager.default.createDirectory(at: Self.cache, withIntermediateDirectories: true)
         let staging = Self.cache.appendingPathComponent("\(name).building-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: staging) }
