@@ -87,6 +87,8 @@ package struct AgentCommand {
                 ?? Applier.Outcome(snapshotID: nil, changedSteps: 0, failure: nil, restored: [])
             send(.applied(outcome))
             return finish([], code: outcome.exitCode)
+        } catch let refusal as StepSelection.Refusal {
+            return finish([refusal.diagnostic], code: .usage)
         } catch let stale as StalePlanRefusal {
             send(.stale(stale.items))
             stale.report(to: console, json: false)

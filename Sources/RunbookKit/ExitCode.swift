@@ -32,7 +32,7 @@ public enum ExitCode: Int32, CaseIterable, Sendable {
         case .success: "Success; for plan and show, nothing to change."
         case .failure: "An error, a failed step (restored), drift, or problems found by check."
         case .changesPending: "plan and show: changes are pending."
-        case .stalePlan: "apply PLANFILE: the plan is stale or was applied already; nothing was changed."
+        case .stalePlan: "apply PLANFILE: the plan is stale or was applied already; nothing was changed (with --skip-stale: on the stale hosts)."
         case .usage: "A wrong command line, or a --chapter or --only that selects no step of the runbook; nothing was changed."
         case .unreachable: "With --host or --inventory: a host could not be reached, or its connection was lost; no host had an error."
         case .locked: "Another runbook holds the state directory lock (on some host, and no host had another problem)."

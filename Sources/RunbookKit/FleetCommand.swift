@@ -96,6 +96,10 @@ package struct FleetCommand: Sendable {
     /// Writes the hosts' saved plans to `file` (0600, atomically); nil, or exit 1 when it cannot.
     static func write(_ entries: [FleetSavedPlan.Entry], runbook: String, to file: String, console: Console) -> ExitCode? {
         let fleetPlan = FleetSavedPlan(createdAt: Clock.timestamp(), runbookDirectory: runbook, hosts: entries)
+        if let problem = fleetPlan.sameTargetTwice {
+            console.error("runbook: error: the plan was not saved to \(file): \(problem); name each server once")
+            return .failure
+        }
         do {
             let path = SavedPlan.absolute(file)
             try LiveHost().writeAtomically(path, data: try fleetPlan.encoded(), mode: 0o600)

@@ -181,7 +181,16 @@ enum AnsibleInventory {
                                            hint: "ansible_host is a name or address, ansible_user a login name, ansible_port a number"))
                 continue
             }
-            let become = effective["ansible_become"].map { ["true", "yes", "1", "on"].contains($0.value.lowercased()) } ?? false
+            var become = false
+            if let setting = effective["ansible_become"] {
+                switch setting.value.lowercased() {
+                case "true", "yes", "1", "on": become = true
+                case "false", "no", "0", "off": become = false
+                default:
+                    problems.record(Diagnostic("ansible_become is true or false, not \(Diagnostic.shown(setting.value))", at: setting.location,
+                                               hint: "write ansible_become=true to run the agent under sudo -n"))
+                }
+            }
             let runbookSettings = order.compactMap { effective[$0] }.filter { !$0.name.hasPrefix("ansible_") }
             for name in order where name.hasPrefix("ansible_") && !Self.used.contains(name) { ignored.insert(name) }
             fleet.append(FleetHost(name: hostName, target: target, groups: groups,

@@ -39,6 +39,18 @@ public struct FleetSavedPlan: Sendable, Codable {
         self.hosts = hosts
     }
 
+    /// Two hosts that are one target (two names for one server): applying both parts would apply
+    /// the first and find the second stale. nil when every host is a target of its own.
+    public var sameTargetTwice: String? {
+        for (index, entry) in hosts.enumerated() {
+            if let other = hosts[..<index].first(where: { $0.plan.target == entry.plan.target }) {
+                let which = entry.plan.target.machineID.map { "machine-id \($0)" } ?? entry.plan.target.host
+                return "\(other.host) and \(entry.host) are one server (\(which), state directory \(entry.plan.target.stateDirectory))"
+            }
+        }
+        return nil
+    }
+
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -72,6 +84,7 @@ public struct FleetSavedPlan: Sendable, Codable {
             }
             try entry.plan.check(in: path)
         }
+        if let problem = fleetPlan.sameTargetTwice { throw Diagnostic(problem, origin: path, hint: "plan again, naming each server once") }
         return fleetPlan
     }
 

@@ -123,6 +123,16 @@ final class AgentProtocolTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path), [], "a refused request changed the target")
     }
 
+    /// A selection the runbook cannot satisfy is a wrong command line on the server as here.
+    func testASelectionOfNothingIsExit64AsLocally() throws {
+        let root = try makeTemporaryDirectory(self, "agent")
+        var (request, archive) = try request(root: root)
+        request.only = ["nope/9"]
+        let (result, messages) = try agent(try request.framed(with: archive))
+        XCTAssertEqual(result.status, 64, result.all)
+        XCTAssertEqual(messages.map { $0["kind"] as? String }, ["hello", "errors", "exit"])
+    }
+
     func testARequestThatIsNotOneIsRefusedWith64() throws {
         let root = try makeTemporaryDirectory(self, "agent")
         let (request, archive) = try request(root: root)

@@ -78,6 +78,7 @@ final class FleetTargetsTests: XCTestCase {
             ("[web]\nh1:2222\nh1:22", "hosts.ini:3:1"),
             ("h1 token s3cret-value", "hosts.txt:1:10"),
             ("[web]\nh1 token s3cret-value", "hosts.ini:2:10"),
+            ("[web]\nh1 ansible_become=maybe", "hosts.ini:2:4"),
         ]
         for (text, location) in cases {
             let file = text.contains("[") ? "hosts.ini" : "hosts.txt"
