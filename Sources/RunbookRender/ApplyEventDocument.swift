@@ -17,7 +17,9 @@ package struct ApplyEventDocument: Codable {
         case changed, unchanged, skipped, declined, ran, passed, failed
     }
 
-    package var formatVersion = "1.0"
+    /// 1.1 added a changed step's `mark`, `changes` and `notes`, a skipped check's `mark`, and a
+    /// restored path's `state`: what a remote apply needs to read as a local one.
+    package var formatVersion = "1.1"
     package var kind = "event"
     package var event: Name
     package var step: String?
@@ -35,6 +37,13 @@ package struct ApplyEventDocument: Codable {
     package var ok: Bool?
     package var status: Int32?
     package var message: String?
+    /// The plan's mark of a changed step (`+`, `~`, `-`, `>`) or of a skipped check (`?`).
+    package var mark: String?
+    /// What a changed step changed, as the text of an apply says it under the step.
+    package var changes: [String]?
+    package var notes: [String]?
+    /// The state a restored path was put back to, in words.
+    package var state: String?
 
     private init(_ event: Name, _ step: StepInfo? = nil) {
         self.event = event
@@ -62,6 +71,10 @@ package struct ApplyEventDocument: Codable {
             self.init(.stepStarted, info)
         case .step(let plan, true, let seconds):
             self.init(finished: plan.step, .changed, seconds: seconds)
+            mark = PlanSymbol(plan).rawValue
+            let words = ChangeWords.lines(for: plan)
+            changes = words.isEmpty ? nil : words
+            notes = plan.notes.isEmpty ? nil : plan.notes
         case .step(let plan, false, _):
             switch plan.outcome {
             case .skipped(let reason): self.init(finished: plan.step, .skipped, reason: reason)
@@ -82,13 +95,14 @@ package struct ApplyEventDocument: Codable {
             self.delay = delay
         case .check(let info, let skipped, let attempts, let seconds):
             self.init(finished: info, skipped == nil ? .passed : .skipped, seconds: seconds, reason: skipped)
-            if skipped == nil { self.attempts = attempts }
+            if skipped == nil { self.attempts = attempts } else { mark = "?" }
         case .restoring(let reason):
             self.init(.restoring)
             self.reason = reason
-        case .restored(let path, _):
+        case .restored(let path, let state):
             self.init(.restored)
             self.path = path
+            self.state = state.summary
         case .handlerRerun(let name, let result):
             self.init(.handlerRerun)
             handler = name

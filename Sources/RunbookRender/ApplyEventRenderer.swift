@@ -33,9 +33,9 @@ public struct ApplyEventRenderer {
         }
     }
 
-    /// One line of `apply --json`, as text: how `apply --host` shows what the server's agent sends.
-    /// A changed step is marked `~`, a skipped check `·`, and a path put back shows no state, as the
-    /// document says none of these; a handler rerun that failed shows its exit status, not its output.
+    /// One line of `apply --json`, as text: how `apply --host` shows what the server's agent sends,
+    /// as a local apply shows it, but for a handler rerun that failed, which shows its exit status
+    /// and not its output (no event carries a command's output).
     package func render(_ document: ApplyEventDocument) -> String {
         let step = "\(document.step ?? "")  \(document.summary ?? "")"
         switch document.event {
@@ -51,7 +51,7 @@ public struct ApplyEventRenderer {
         case .restoring:
             return "\n" + style.red(style.bold("Restoring: \(document.reason ?? "")"))
         case .restored:
-            return "  ↺ \(document.path ?? "")"
+            return "  ↺ \(document.path ?? "")" + (document.state.map { style.dim(": \($0)") } ?? "")
         case .handlerRerun:
             return style.yellow("  ! handler \(document.handler ?? "") rerun") + ": " + (document.ok == true ? "ok" : "exited \(document.status ?? 1)")
         case .stepFinished:
@@ -68,7 +68,12 @@ public struct ApplyEventRenderer {
                 + (document.outcome == .skipped ? style.dim(": skipped, \(document.reason ?? "")") : " ran" + took(document.seconds))
         }
         switch document.outcome ?? .unchanged {
-        case .changed: return marked(.update) + took(document.seconds)
+        case .changed:
+            return marked(document.mark.flatMap(PlanSymbol.init(rawValue:)) ?? .update) + took(document.seconds)
+                + (document.changes ?? []).map { "\n      \($0)" }.joined()
+                + (document.notes ?? []).map { "\n      " + style.yellow("note: \($0)") }.joined()
+        case .skipped where document.mark == "?":
+            return "  ? \(id)  \(summary)" + style.dim(": skipped, \(document.reason ?? "")")
         case .unchanged: return marked(.unchanged) + (document.reason.map { style.dim(": \($0)") } ?? "")
         case .skipped: return marked(.unchanged) + style.dim(": skipped, \(document.reason ?? "")")
         case .declined: return marked(.unchanged) + ": not applied (declined)"

@@ -53,7 +53,9 @@ final class AgentProtocolTests: XCTestCase {
     /// documented format rather than the engine's values.
     func testAnApplysEventsAreTheLinesOfApplyJSON() throws {
         let (remoteRoot, localRoot) = (try makeTemporaryDirectory(self, "agent"), try makeTemporaryDirectory(self, "local"))
-        var (request, archive) = try request(root: remoteRoot)
+        // One secret for both, so that the files holding it are the same bytes on both sides.
+        let secret = "agent-events-secret-0123456789abcdef"
+        var (request, archive) = try request(root: remoteRoot, variables: [VariableInput(name: "secret", value: secret, location: nil)])
         request.command = "apply"
         let (result, messages) = try agent(try request.framed(with: archive))
         XCTAssertEqual(result.status, 0, result.all)
@@ -61,9 +63,10 @@ final class AgentProtocolTests: XCTestCase {
         XCTAssertEqual(messages.suffix(2).map { $0["kind"] as? String }, ["applied", "exit"])
         let events = messages.dropFirst(2).dropLast(2)
         XCTAssertFalse(events.isEmpty)
-        XCTAssertTrue(events.allSatisfy { $0["kind"] as? String == "event" && $0["formatVersion"] as? String == "1.0" }, "\(events)")
+        XCTAssertTrue(events.allSatisfy { $0["kind"] as? String == "event" && $0["formatVersion"] as? String == "1.1" }, "\(events)")
 
-        let local = try RunbookBinary.run(["apply", "--json", "--runbook", "basic", "--root", localRoot.path], directory: runbook.deletingLastPathComponent())
+        let local = try RunbookBinary.run(["apply", "--json", "--runbook", "basic", "--root", localRoot.path, "--var", "secret=\(secret)"],
+                                          directory: runbook.deletingLastPathComponent())
         XCTAssertEqual(local.status, 0, local.all)
         let localEvents = try local.stdout.split(separator: "\n").dropLast().map {
             try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])

@@ -102,7 +102,7 @@ final class ApplyProgressTests: XCTestCase {
         var runningWhenTheSlowStepStarted: Bool?
         while case let chunk = output.fileHandleForReading.availableData, !chunk.isEmpty {
             stdout += String(decoding: chunk, as: UTF8.self)
-            if runningWhenTheSlowStepStarted == nil, stdout.contains(#""event":"stepStarted","formatVersion":"1.0","kind":"event","step":"01-slow/2""#) {
+            if runningWhenTheSlowStepStarted == nil, stdout.contains(#""event":"stepStarted","formatVersion":"1.1","kind":"event","step":"01-slow/2""#) {
                 runningWhenTheSlowStepStarted = process.isRunning
             }
         }
@@ -119,7 +119,7 @@ final class ApplyProgressTests: XCTestCase {
         }
         XCTAssertEqual(try JSONSchemaSubset(markdown: schemas, id: "apply").problems(in: Data(stdout.split(separator: "\n").last!.utf8)), [])
         let events = documents.dropLast()
-        XCTAssertTrue(events.allSatisfy { $0["kind"] as? String == "event" && $0["formatVersion"] as? String == "1.0" })
+        XCTAssertTrue(events.allSatisfy { $0["kind"] as? String == "event" && $0["formatVersion"] as? String == "1.1" })
         let story = events.map { event in
             [event["event"], event["step"], event["outcome"], event["attempt"]].compactMap { $0.map { "\($0)" } }.joined(separator: " ")
         }

@@ -73,7 +73,9 @@ final class RemoteHostTests: XCTestCase {
         XCTAssertTrue(apply.stdout.contains("Apply complete: 10 steps changed; snapshot 1 recorded"), apply.stdout)
         // The agent's `event` documents, rendered here as a local apply renders its events.
         XCTAssertTrue(apply.stdout.contains("\n  → 01-bind-localhost/2  "), apply.stdout)
-        XCTAssertTrue(apply.stdout.contains("\n  ~ 01-bind-localhost/2  "), apply.stdout)
+        // Marked and described as a local apply marks and describes it.
+        XCTAssertTrue(apply.stdout.contains("\n  + 01-bind-localhost/2  file /etc/systemd/system/ollama.service.d/10-bind-localhost.conf ("), apply.stdout)
+        XCTAssertTrue(apply.stdout.contains("\n      create /etc/systemd/system/ollama.service.d/10-bind-localhost.conf"), apply.stdout)
         XCTAssertTrue(apply.stdout.contains("\nTook "), apply.stdout)
         XCTAssertTrue(apply.stderr.contains("\(host) has this runbook already (\(binary))"), apply.stderr)
         XCTAssertFalse(apply.all.contains(secret))
